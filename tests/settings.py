@@ -1,0 +1,17 @@
+"""Settings for the test session: the panel's own, in testing mode.
+
+PANEL_TESTING allows the development secret key and local hosts without turning DEBUG on
+(tests should see the panel as production runs it).
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("PANEL_TESTING", "1")
+# Tests get their own filesystem broker folder, so that a `make run` worker beside them
+# never takes their tasks (and they never take its).
+os.environ.setdefault(
+    "PANEL_BROKER_DIR", str(Path(__file__).resolve().parent.parent / ".data" / "broker-test")
+)
+
+from panel.settings import *  # noqa: F403

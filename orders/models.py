@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from billing.money import AmountField, RateField
+from provider.statuses import FINAL_STATUSES, OrderStatus, RefillStatus
+
+
+class Submission(models.TextChoices):
+    """Where the order is at the provider (design.md, "An order's life")."""
+
+    QUEUED = "queued"  # waiting to be sent (again)
+    SENDING = "sending"  # claimed by a worker, the `add` call is under way
+    SENT = "sent"  # the provider gave its order id
+    REJECTED = "rejected"  # the provider said it can never work; refunded
+    UNKNOWN = "unknown"  # `add` may or may not have reached the provider; an admin decides
+
+
+class CancelState(models.TextChoices):
+    NONE = "", "not requested"
+    REQUESTED = "requested"  # the customer asked; not yet forwarded
+    SENT = "sent"  # the provider accepted the request; the outcome comes through polling
+    REFUSED = "refused"  # the provider refused it
+
+
+FINAL = [status.value for status in FINAL_STATUSES]
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="orders")
+    provider = models.ForeignKey("provider.Provider", on_delete=models.PROTECT, related_name="orders")
+    link = models.CharField(max_length=2000, blank=True)
+    # The units charged (api-v2.md's "quantity charged": quantity x runs, lines, one package...).
+    quantity = models.PositiveIntegerField()
+    # The type's other parameters of `add`, as sent to the provider (runs, comments, usernames...).
+    params = models.JSONField(default=dict, blank=True)
+    # The customer's price per 1000 (per package) when the order was placed, panel currency.
+    rate = RateField()
+    # What the order cost the customer when placed; fixed for life (refunds are shares of it).
+    charge = AmountField()
+    # How much of `charge` went back (the ledger's refund entry); at most `charge`.
+    refunded = AmountField(default=0)
+    # What the provider billed us, in the panel's currency (its `charge` x the currency factor).
+    cost = AmountField(null=True, blank=True)
+
+    submission = models.CharField(max_length=10, choices=Submission.choices, default=Submission.QUEUED)
+    status = models.CharField(max_length=12, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    provider_order_id = models.BigIntegerField("provider's order id", null=True, blank=True)
+    start_count = models.BigIntegerField(null=True, blank=True)
+    remains = models.BigIntegerField(null=True, blank=True)
+
+    submit_attempts = models.PositiveIntegerField(default=0)
+    # A queued order is not sent before this (back-off after a refusal that may pass).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it for sending; the sweeper calls it unknown past the timeout.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The provider's last refusal or the reason an admin gave.
+    error = models.TextField(blank=True)
+
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    # Consecutive polls in which the provider did not know the order or sent an unknown status.
+    unknown_polls = models.PositiveIntegerField(default=0)
+    flagged = models.BooleanField(default=False)
+    cancel_state = models.CharField(max_length=10, choices=CancelState.choices, default=CancelState.NONE, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_order_id"],
+                condition=Q(provider_order_id__isnull=False),
+                name="order_provider_id_unique",
+            ),
+            models.CheckConstraint(condition=Q(charge__gte=0), name="order_charge_not_negative"),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0) & Q(refunded__lte=models.F("charge")), name="order_refund_within_charge"
+            ),
+        ]
+        indexes = [
+            # Polling: sent, non-final orders, oldest check first.
+            models.Index(
+                fields=["last_checked_at", "id"],
+                condition=Q(submission=Submission.SENT) & ~Q(status__in=FINAL),
+                name="order_to_poll",
+            ),
+            # Forwarding and the sweeper.
+            models.Index(
+                fields=["submission", "next_attempt_at"],
+                condition=Q(submission__in=[Submission.QUEUED, Submission.SENDING]),
+                name="order_to_send",
+            ),
+            # "You have active order with this link".
+            models.Index(fields=["service", "link"], condition=~Q(status__in=FINAL), name="order_active_link"),
+            models.Index(fields=["customer", "-id"], name="order_customer_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.pk}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    @property
+    def charged(self):
+        """What the customer paid in the end: charge less refunds."""
+        return self.charge - self.refunded
+
+
+class OrderEvent(models.Model):
+    """The order's history: submission and status moves, refusals, admin actions."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    message = models.CharField(max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Refill(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refills")
+    submission = models.CharField(max_length=10, choices=Submission.choices, default=Submission.QUEUED)
+    status = models.CharField(max_length=12, choices=RefillStatus.choices, default=RefillStatus.PENDING)
+    provider_refill_id = models.CharField("provider's refill id", max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["last_checked_at", "id"],
+                condition=Q(submission=Submission.SENT) & Q(status__in=[RefillStatus.PENDING, RefillStatus.IN_PROGRESS]),
+                name="refill_to_poll",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refill {self.pk} of order {self.order_id}"

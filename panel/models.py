@@ -34,6 +34,8 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
+    # A reseller's better terms: percent off every catalog price.
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -42,6 +44,11 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lt=100), name="user_discount_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from billing.money import AmountField
+
+
+class Provider(models.Model):
+    """A wholesale panel that speaks API v2 and fulfils our orders."""
+
+    name = models.CharField(max_length=100, unique=True)
+    api_url = models.URLField("API URL", max_length=500)
+    # A secret: the provider needs it in clear, so it is stored, but never shown, logged or
+    # put into an error message (see ProviderAdmin and provider.client).
+    api_key = models.CharField("API key", max_length=255)
+    # The provider's currency and how many panel-currency units one of its units is worth.
+    currency = models.CharField(max_length=3, default="USD")
+    currency_factor = models.DecimalField(max_digits=18, decimal_places=8, default=Decimal(1))
+    # Markup in percent for this provider's services when neither service nor category sets one.
+    default_markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    # The provider's own balance with us as a customer of theirs, in the provider's currency.
+    balance = AmountField(null=True, blank=True, editable=False)
+    balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    low_balance_threshold = AmountField(default=Decimal("10"))
+    # True from the check that found the balance below the threshold until one finds it above:
+    # the alert goes out once per crossing.
+    low_balance_alerted = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(currency_factor__gt=0), name="provider_factor_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Provider {self.pk}: {self.name} at {self.api_url}>"
+
+    @property
+    def balance_is_low(self) -> bool:
+        return self.balance is not None and self.balance < self.low_balance_threshold

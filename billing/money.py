@@ -1,0 +1,57 @@
+"""The one place that knows the precision of money.
+
+Amounts (balances, charges, refunds, costs) have 5 decimal places, the precision API v2 shows.
+Rates per 1000 keep the provider's digits, up to 10 decimal places. A charge is rounded half-up;
+a refund is rounded down, so rounding never hands out more than was taken.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from django.db import models
+
+AMOUNT_PLACES = 5
+AMOUNT_DIGITS = 18
+AMOUNT_QUANTUM = Decimal(1).scaleb(-AMOUNT_PLACES)  # 0.00001
+RATE_PLACES = 10
+RATE_DIGITS = 24
+ZERO = Decimal("0.00000")
+
+
+def AmountField(**kwargs) -> models.DecimalField:  # noqa: N802 (reads like a field class)
+    """A money amount in the panel's currency, 5 decimal places."""
+    return models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, **kwargs)
+
+
+def RateField(**kwargs) -> models.DecimalField:  # noqa: N802
+    """A price per 1000 units (or per package), with the provider's digits."""
+    return models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, **kwargs)
+
+
+def amount(value: Decimal | int | str) -> Decimal:
+    """Exactly `value` as an amount; refuses a value that would need rounding."""
+    number = Decimal(value)
+    quantized = number.quantize(AMOUNT_QUANTUM)
+    if quantized != number:
+        raise ValueError(f"{value} has more than {AMOUNT_PLACES} decimal places")
+    return quantized
+
+
+def charge_for(rate: Decimal, units: int, *, per_package: bool = False) -> Decimal:
+    """What `units` cost at `rate` per 1000 (or `rate` per package), rounded half-up to an amount."""
+    raw = rate if per_package else rate * units / 1000
+    return raw.quantize(AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def refund_for(charge: Decimal, *, undelivered: int, ordered: int, already_refunded: Decimal = ZERO) -> Decimal:
+    """The share of `charge` for `undelivered` of `ordered` units, rounded down, never more than is left."""
+    if ordered <= 0 or undelivered <= 0:
+        return ZERO
+    share = (charge * min(undelivered, ordered) / ordered).quantize(AMOUNT_QUANTUM, rounding=ROUND_DOWN)
+    return max(ZERO, min(share, charge - already_refunded))
+
+
+def round_price_up(value: Decimal, places: int) -> Decimal:
+    """A selling price rounded up to `places` decimals, so rounding never sells below cost."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_UP)

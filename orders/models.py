@@ -25,7 +25,8 @@ class CancelState(models.TextChoices):
     REFUSED = "refused"  # the provider refused it
 
 
-FINAL = [status.value for status in FINAL_STATUSES]
+# Ordered, so that migrations which name it come out the same on every run.
+FINAL = sorted(status.value for status in FINAL_STATUSES)
 
 
 class Order(models.Model):
@@ -64,13 +65,16 @@ class Order(models.Model):
     # Consecutive polls in which the provider did not know the order or sent an unknown status.
     unknown_polls = models.PositiveIntegerField(default=0)
     flagged = models.BooleanField(default=False)
-    cancel_state = models.CharField(max_length=10, choices=CancelState.choices, default=CancelState.NONE, blank=True)
+    cancel_state = models.CharField(
+        max_length=10, choices=CancelState.choices, default=CancelState.NONE, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("resolve_order", "Can attach a provider id, re-send, or cancel and refund an order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "provider_order_id"],
@@ -79,7 +83,8 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(charge__gte=0), name="order_charge_not_negative"),
             models.CheckConstraint(
-                condition=Q(refunded__gte=0) & Q(refunded__lte=models.F("charge")), name="order_refund_within_charge"
+                condition=Q(refunded__gte=0) & Q(refunded__lte=models.F("charge")),
+                name="order_refund_within_charge",
             ),
         ]
         indexes = [
@@ -96,7 +101,9 @@ class Order(models.Model):
                 name="order_to_send",
             ),
             # "You have active order with this link".
-            models.Index(fields=["service", "link"], condition=~Q(status__in=FINAL), name="order_active_link"),
+            models.Index(
+                fields=["service", "link"], condition=~Q(status__in=FINAL), name="order_active_link"
+            ),
             models.Index(fields=["customer", "-id"], name="order_customer_recent"),
         ]
 
@@ -143,7 +150,8 @@ class Refill(models.Model):
         indexes = [
             models.Index(
                 fields=["last_checked_at", "id"],
-                condition=Q(submission=Submission.SENT) & Q(status__in=[RefillStatus.PENDING, RefillStatus.IN_PROGRESS]),
+                condition=Q(submission=Submission.SENT)
+                & Q(status__in=[RefillStatus.PENDING, RefillStatus.IN_PROGRESS]),
                 name="refill_to_poll",
             ),
         ]

@@ -46,7 +46,8 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(discount_percent__gte=0, discount_percent__lt=100), name="user_discount_range"
+                condition=models.Q(discount_percent__gte=0, discount_percent__lt=100),
+                name="user_discount_range",
             ),
         ]
 
@@ -62,3 +63,31 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiKey(models.Model):
+    """A customer's key for our API v2 (and the REST API). Only its SHA-256 is stored.
+
+    The key is 32 random bytes, so a fast hash is as good as a slow one here: nobody can
+    guess their way through 2**256. `prefix` (its first characters) lets a person recognise it.
+    """
+
+    customer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="apikey_one_active_per_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.customer})"

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "panel.context_processors.site",
+                "provider.context_processors.low_balance",
             ],
         },
     },
@@ -190,6 +191,15 @@ PANEL_NAME = env.str("PANEL_NAME", "Reseller Panel")
 PANEL_CURRENCY = env.str("PANEL_CURRENCY", "USD")
 # The markup, in percent, when neither service, category nor provider sets one.
 DEFAULT_MARKUP_PERCENT = env.decimal("DEFAULT_MARKUP_PERCENT", Decimal("30"), min=Decimal("0"))
+
+# Provider calls: seconds to connect, and to wait for an answer once the request is sent.
+PROVIDER_CONNECT_TIMEOUT = env.decimal("PROVIDER_CONNECT_TIMEOUT", Decimal("5"), min=Decimal("0.1"))
+PROVIDER_READ_TIMEOUT = env.decimal("PROVIDER_READ_TIMEOUT", Decimal("30"), min=Decimal("0.1"))
+# The provider `make run` sets up; unset, it points at the provider simulator it starts.
+PROVIDER_API_URL = env.str("PROVIDER_API_URL", "")
+PROVIDER_API_KEY = env.str("PROVIDER_API_KEY", "")
+if bool(PROVIDER_API_URL) != bool(PROVIDER_API_KEY):
+    raise ImproperlyConfigured("Set both PROVIDER_API_URL and PROVIDER_API_KEY, or neither.")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

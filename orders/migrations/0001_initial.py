@@ -6,110 +6,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('provider', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("provider", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('link', models.CharField(blank=True, max_length=2000)),
-                ('quantity', models.PositiveIntegerField()),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('rate', models.DecimalField(decimal_places=10, max_digits=24)),
-                ('charge', models.DecimalField(decimal_places=5, max_digits=18)),
-                ('refunded', models.DecimalField(decimal_places=5, default=0, max_digits=18)),
-                ('cost', models.DecimalField(blank=True, decimal_places=5, max_digits=18, null=True)),
-                ('submission', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('rejected', 'Rejected'), ('unknown', 'Unknown')], default='queued', max_length=10)),
-                ('status', models.CharField(choices=[('Pending', 'Pending'), ('In progress', 'In progress'), ('Processing', 'Processing'), ('Completed', 'Completed'), ('Partial', 'Partial'), ('Canceled', 'Canceled')], default='Pending', max_length=12)),
-                ('provider_order_id', models.BigIntegerField(blank=True, null=True, verbose_name="provider's order id")),
-                ('start_count', models.BigIntegerField(blank=True, null=True)),
-                ('remains', models.BigIntegerField(blank=True, null=True)),
-                ('submit_attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('unknown_polls', models.PositiveIntegerField(default=0)),
-                ('flagged', models.BooleanField(default=False)),
-                ('cancel_state', models.CharField(blank=True, choices=[('', 'not requested'), ('requested', 'Requested'), ('sent', 'Sent'), ('refused', 'Refused')], default='', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='provider.provider')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='catalog.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("link", models.CharField(blank=True, max_length=2000)),
+                ("quantity", models.PositiveIntegerField()),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("rate", models.DecimalField(decimal_places=10, max_digits=24)),
+                ("charge", models.DecimalField(decimal_places=5, max_digits=18)),
+                ("refunded", models.DecimalField(decimal_places=5, default=0, max_digits=18)),
+                ("cost", models.DecimalField(blank=True, decimal_places=5, max_digits=18, null=True)),
+                (
+                    "submission",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("rejected", "Rejected"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("Pending", "Pending"),
+                            ("In progress", "In progress"),
+                            ("Processing", "Processing"),
+                            ("Completed", "Completed"),
+                            ("Partial", "Partial"),
+                            ("Canceled", "Canceled"),
+                        ],
+                        default="Pending",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "provider_order_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="provider's order id"),
+                ),
+                ("start_count", models.BigIntegerField(blank=True, null=True)),
+                ("remains", models.BigIntegerField(blank=True, null=True)),
+                ("submit_attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("unknown_polls", models.PositiveIntegerField(default=0)),
+                ("flagged", models.BooleanField(default=False)),
+                (
+                    "cancel_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not requested"),
+                            ("requested", "Requested"),
+                            ("sent", "Sent"),
+                            ("refused", "Refused"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="provider.provider",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="catalog.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('message', models.CharField(max_length=500)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("message", models.CharField(max_length=500)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Refill',
+            name="Refill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submission', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('rejected', 'Rejected'), ('unknown', 'Unknown')], default='queued', max_length=10)),
-                ('status', models.CharField(choices=[('Pending', 'Pending'), ('In progress', 'In progress'), ('Completed', 'Completed'), ('Rejected', 'Rejected')], default='Pending', max_length=12)),
-                ('provider_refill_id', models.CharField(blank=True, max_length=64, verbose_name="provider's refill id")),
-                ('error', models.TextField(blank=True)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refills', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "submission",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("rejected", "Rejected"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("Pending", "Pending"),
+                            ("In progress", "In progress"),
+                            ("Completed", "Completed"),
+                            ("Rejected", "Rejected"),
+                        ],
+                        default="Pending",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "provider_refill_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="provider's refill id"),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="refills", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('submission', 'sent'), models.Q(('status__in', ['Canceled', 'Completed', 'Partial']), _negated=True)), fields=['last_checked_at', 'id'], name='order_to_poll'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(
+                    ("submission", "sent"),
+                    models.Q(("status__in", ["Canceled", "Completed", "Partial"]), _negated=True),
+                ),
+                fields=["last_checked_at", "id"],
+                name="order_to_poll",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('submission__in', ['queued', 'sending'])), fields=['submission', 'next_attempt_at'], name='order_to_send'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(("submission__in", ["queued", "sending"])),
+                fields=["submission", "next_attempt_at"],
+                name="order_to_send",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('status__in', ['Canceled', 'Completed', 'Partial']), _negated=True), fields=['service', 'link'], name='order_active_link'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(("status__in", ["Canceled", "Completed", "Partial"]), _negated=True),
+                fields=["service", "link"],
+                name="order_active_link",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-id'], name='order_customer_recent'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-id"], name="order_customer_recent"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_order_id__isnull', False)), fields=('provider', 'provider_order_id'), name='order_provider_id_unique'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_order_id__isnull", False)),
+                fields=("provider", "provider_order_id"),
+                name="order_provider_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('charge__gte', 0)), name='order_charge_not_negative'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("charge__gte", 0)), name="order_charge_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded__gte', 0), ('refunded__lte', models.F('charge'))), name='order_refund_within_charge'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded__gte", 0), ("refunded__lte", models.F("charge"))),
+                name="order_refund_within_charge",
+            ),
         ),
         migrations.AddIndex(
-            model_name='refill',
-            index=models.Index(condition=models.Q(('submission', 'sent'), ('status__in', ['Pending', 'In progress'])), fields=['last_checked_at', 'id'], name='refill_to_poll'),
+            model_name="refill",
+            index=models.Index(
+                condition=models.Q(("submission", "sent"), ("status__in", ["Pending", "In progress"])),
+                fields=["last_checked_at", "id"],
+                name="refill_to_poll",
+            ),
         ),
     ]

@@ -4,20 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('panel', '0002_seed_heartbeat_schedule'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("panel", "0002_seed_heartbeat_schedule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='discount_percent',
+            model_name="user",
+            name="discount_percent",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=5),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('discount_percent__gte', 0), ('discount_percent__lt', 100)), name='user_discount_range'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("discount_percent__gte", 0), ("discount_percent__lt", 100)),
+                name="user_discount_range",
+            ),
         ),
     ]

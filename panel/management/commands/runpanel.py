@@ -34,8 +34,8 @@ class Command(BaseCommand):
             password=os.environ.get("ADMIN_PASSWORD") or None,
             remember_in=settings.DATA_DIR / "admin-password",
         )
-        processes = self._processes(host, port)
         extra = self._before_start()
+        processes = self._processes(host, port)
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, **extra}
 
         url = f"http://{host}:{port}"
@@ -63,7 +63,30 @@ class Command(BaseCommand):
         sys.exit(manager.returncode)
 
     def _before_start(self) -> dict[str, str]:
-        """Environment for the processes from the apps' start-up hooks (the provider's simulator)."""
+        """The default provider (the configured one, or the simulator, started here), its catalog imported."""
+        from catalog.services import CatalogSyncError, catalog_sync
+        from provider.client import ProviderError
+        from provider.services import provider_ensure_default
+
+        if settings.PROVIDER_API_URL:
+            url, key, name = settings.PROVIDER_API_URL, settings.PROVIDER_API_KEY, "Default provider"
+        else:
+            from provider.simulator import Simulator
+
+            port = int(os.environ.get("SIMULATOR_PORT", "0"))
+            time_scale = float(os.environ.get("SIMULATOR_TIME_SCALE", "1"))
+            # The simulator runs in this process, so it is up before the catalog is imported from it.
+            self.simulator = Simulator("simulator-key", seed=1, time_scale=time_scale).start(
+                "127.0.0.1", port
+            )
+            url, key, name = self.simulator.url, self.simulator.key, "Provider simulator"
+            self.stdout.write(f"provider simulator at {url} (key {key}, time scale {time_scale})")
+        provider = provider_ensure_default(api_url=url, api_key=key, name=name)
+        try:
+            result = catalog_sync(provider=provider)
+            self.stdout.write(f"catalog from {provider.name}: {result}")
+        except (ProviderError, CatalogSyncError) as error:
+            self.stderr.write(f"catalog not imported from {provider.name}: {error} (beat tries again hourly)")
         return {}
 
     def _processes(self, host: str, port: int) -> dict[str, str]:

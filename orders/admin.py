@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from billing.models import LedgerEntry
+from orders.errors import OrderRefused
+from orders.models import Order, OrderEvent, Refill, Submission
+from orders.services import operations, polling
+from orders.services.forwarding import SENDING_TIMEOUT
+from provider.models import Provider
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("all", "Everything needing attention"),
+            ("unknown", "Outcome unknown"),
+            ("rejected", "Rejected by the provider"),
+            ("flagged", "Flagged"),
+            ("stuck", "Stuck (sending too long, or retrying)"),
+        ]
+
+    def queryset(self, request, queryset):
+        stuck = Q(submission=Submission.SENDING, claimed_at__lt=timezone.now() - SENDING_TIMEOUT) | Q(
+            submission=Submission.QUEUED, submit_attempts__gt=0
+        )
+        conditions = {
+            "unknown": Q(submission=Submission.UNKNOWN),
+            "rejected": Q(submission=Submission.REJECTED) & ~Q(error="Canceled before sending"),
+            "flagged": Q(flagged=True),
+            "stuck": stuck,
+        }
+        if self.value() == "all":
+            return queryset.filter(conditions["unknown"] | conditions["flagged"] | stuck)
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
+class LedgerInline(admin.TabularInline):
+    model = LedgerEntry
+    fields = ["created_at", "kind", "amount", "balance_after", "reason", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "ledger entries"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = OrderEvent
+    fields = ["at", "message", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AttachForm(forms.Form):
+    provider_order_id = forms.IntegerField(min_value=1, label="The provider's order id")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResendForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=(
+            "I checked at the provider: this order was NOT placed there, "
+            "and sending it again cannot buy it twice."
+        )
+    )
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "customer",
+        "service_name",
+        "link_short",
+        "quantity",
+        "charge",
+        "refunded",
+        "status",
+        "submission",
+        "flagged",
+        "provider_order_id",
+        "created_at",
+    ]
+    list_filter = [
+        NeedsAttentionFilter,
+        "status",
+        "submission",
+        "flagged",
+        ("provider", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
+    search_fields = ["=id", "link", "=provider_order_id", "customer__email"]
+    list_select_related = ["customer", "service"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [field.name for field in Order._meta.fields]
+    inlines = [LedgerInline, EventInline]
+    actions = ["poll_now"]
+    change_form_template = "admin/orders/order/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="service")
+    def service_name(self, order):
+        return order.service.name[:40]
+
+    @admin.display(description="link")
+    def link_short(self, order):
+        return order.link[:50]
+
+    @admin.action(description="Poll the selected orders now")
+    def poll_now(self, request, queryset):
+        ids = list(queryset.filter(submission=Submission.SENT).values_list("provider_id", "pk"))
+        changed = 0
+        for provider in Provider.objects.filter(pk__in={provider_id for provider_id, _ in ids}):
+            report = polling.orders_poll_ids(
+                provider=provider, order_ids=[pk for pid, pk in ids if pid == provider.pk]
+            )
+            changed += report.changed
+            for error in report.errors:
+                self.message_user(request, f"{provider.name}: {error}", messages.WARNING)
+        self.message_user(request, f"Polled {len(ids)} sent orders; {changed} changed.")
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:order_id>/attach/",
+                self.admin_site.admin_view(self.attach_view),
+                name="orders_order_attach",
+            ),
+            path(
+                "<int:order_id>/resend/",
+                self.admin_site.admin_view(self.resend_view),
+                name="orders_order_resend",
+            ),
+            path(
+                "<int:order_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="orders_order_cancel",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _operation(self, request: HttpRequest, order_id: int, form_class, title: str, run):
+        if not request.user.has_perm("orders.resolve_order"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=order_id)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(order, form.cleaned_data)
+            except OrderRefused as refusal:
+                form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            else:
+                self.message_user(request, f"Order {order.pk}: {title.lower()} done.")
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}: order {order.pk}",
+            "form": form,
+            "order": order,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/orders/order/operation.html", context)
+
+    def attach_view(self, request, order_id):
+        return self._operation(
+            request,
+            order_id,
+            AttachForm,
+            "Attach the provider's order id",
+            lambda order, data: operations.order_attach_provider_id(
+                order_id=order.pk, provider_order_id=data["provider_order_id"], actor=request.user
+            ),
+        )
+
+    def resend_view(self, request, order_id):
+        return self._operation(
+            request,
+            order_id,
+            ResendForm,
+            "Send again",
+            lambda order, data: operations.order_resend(order_id=order.pk, actor=request.user),
+        )
+
+    def cancel_view(self, request, order_id):
+        return self._operation(
+            request,
+            order_id,
+            CancelForm,
+            "Cancel and refund",
+            lambda order, data: operations.order_cancel_and_refund(
+                order_id=order.pk, actor=request.user, reason=data["reason"]
+            ),
+        )
+
+
+@admin.register(Refill)
+class RefillAdmin(admin.ModelAdmin):
+    list_display = ["id", "order", "status", "submission", "provider_refill_id", "created_at"]
+    list_filter = ["status", "submission"]
+    search_fields = ["=id", "=order__id", "provider_refill_id"]
+    list_select_related = ["order"]
+    readonly_fields = ["order", "status", "submission", "provider_refill_id", "error", "last_checked_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,30 @@
+from django.db import migrations
+
+from panel.schedules import seed_interval_task, unseed_task
+
+SCHEDULES = [
+    ("orders: poll statuses", "orders.tasks.poll_orders", 60),
+    ("orders: sweep stuck and lost", "orders.tasks.sweep_orders", 60),
+    ("orders: send cancels", "orders.tasks.send_cancels", 60),
+    ("orders: send refills", "orders.tasks.send_refills", 60),
+    ("orders: poll refills", "orders.tasks.poll_refills", 300),
+]
+
+
+def seed(apps, schema_editor):
+    for name, task, every in SCHEDULES:
+        seed_interval_task(apps, name=name, task=task, every=every)
+
+
+def unseed(apps, schema_editor):
+    for name, _, _ in SCHEDULES:
+        unseed_task(apps, name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("orders", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(seed, unseed)]

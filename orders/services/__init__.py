@@ -1,0 +1,1 @@
+"""An order's life: placing, forwarding, polling, refills and cancels (design.md)."""

@@ -1,0 +1,165 @@
+"""Forwarding orders to the provider (design.md rules 2-4).
+
+An order is claimed with a conditional update and that claim is committed before the HTTP
+call: no network call runs inside a transaction, and two workers can never send one order.
+An `add` whose outcome is unknown is never sent again automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.mail import mail_admins
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from billing.services import ledger_refund
+from orders.models import Order, OrderEvent, Submission
+from provider.client import ProviderError, ProviderRefused, ProviderUnreachable
+from provider.services import provider_client
+from provider.statuses import OrderStatus
+
+log = logging.getLogger(__name__)
+
+# A worker that claimed an order and went silent this long is presumed dead mid-call.
+SENDING_TIMEOUT = timedelta(minutes=5)
+# A queued order whose task has not run after this long is queued again by the sweeper.
+LOST_TASK_AFTER = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claim(order_id: int) -> bool:
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = (
+        Order.objects.filter(due, pk=order_id, submission=Submission.QUEUED)
+        .exclude(status=OrderStatus.CANCELED)
+        .update(submission=Submission.SENDING, claimed_at=now, submit_attempts=F("submit_attempts") + 1)
+    )
+    return claimed == 1
+
+
+def order_submit(*, order_id: int) -> str | None:
+    """Send one queued order to its provider.
+
+    Returns its new submission state, or None when it was not ours to send (claimed elsewhere, not due).
+    """
+    with transaction.atomic():
+        if not _claim(order_id):
+            return None
+    order = Order.objects.select_related("service", "provider").get(pk=order_id)
+    client = provider_client(order.provider)
+    try:
+        provider_order_id = client.add(service=order.service.provider_service_id, **order.params)
+    except ProviderRefused as refusal:
+        if refusal.permanent:
+            return _reject(order, refusal.message)
+        return _requeue(order, f"Provider refused for now: {refusal.message}", alert=refusal.kind)
+    except ProviderUnreachable as error:
+        return _requeue(order, f"Provider not reached: {error}", alert=None)
+    except ProviderError as error:
+        return _mark_unknown(order, f"No usable answer to add ({error}); the provider may have placed it")
+    return _mark_sent(order, provider_order_id)
+
+
+def _mark_sent(order: Order, provider_order_id: int) -> str:
+    with transaction.atomic():
+        # A late answer still counts after the sweeper called the order unknown.
+        updated = Order.objects.filter(
+            pk=order.pk, submission__in=[Submission.SENDING, Submission.UNKNOWN]
+        ).update(
+            submission=Submission.SENT, provider_order_id=provider_order_id, error="", next_attempt_at=None
+        )
+        if updated:
+            OrderEvent.objects.create(
+                order=order, message=f"Sent; the provider's order id is {provider_order_id}"
+            )
+    return Submission.SENT
+
+
+def _reject(order: Order, reason: str) -> str:
+    with transaction.atomic():
+        updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
+            submission=Submission.REJECTED, status=OrderStatus.CANCELED, error=reason
+        )
+        if updated:
+            order.refresh_from_db(fields=["charge", "refunded"])
+            ledger_refund(
+                order=order, amount=order.charge - order.refunded, reason=f"Rejected by provider: {reason}"
+            )
+            OrderEvent.objects.create(order=order, message=f"Rejected by the provider: {reason}; refunded")
+    log.info("order %s rejected by the provider: %s", order.pk, reason)
+    return Submission.REJECTED
+
+
+def _requeue(order: Order, reason: str, *, alert: str | None) -> str:
+    attempts = Order.objects.filter(pk=order.pk).values_list("submit_attempts", flat=True).first() or 1
+    retry_at = timezone.now() + _backoff(attempts)
+    with transaction.atomic():
+        updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
+            submission=Submission.QUEUED, next_attempt_at=retry_at, error=reason, claimed_at=None
+        )
+        if updated:
+            OrderEvent.objects.create(order=order, message=f"{reason}; next try at {retry_at:%H:%M:%S} UTC")
+    log.warning("order %s queued again: %s", order.pk, reason)
+    if alert is not None:
+        _tell_admins_once_an_hour(order, reason, alert)
+    return Submission.QUEUED
+
+
+def _tell_admins_once_an_hour(order: Order, reason: str, kind: str) -> None:
+    if cache.add(f"orders:alert:{order.provider_id}:{kind}", 1, timeout=3600):
+        mail_admins(
+            f"Provider {order.provider.name} is refusing orders for now",
+            f"Order {order.pk} and maybe others are waiting: {reason}\n"
+            "They are retried with back-off. See the orders needing attention in the admin.",
+        )
+
+
+def _mark_unknown(order: Order, reason: str) -> str:
+    with transaction.atomic():
+        updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
+            submission=Submission.UNKNOWN, error=reason, flagged=True
+        )
+        if updated:
+            OrderEvent.objects.create(
+                order=order, message=f"Outcome unknown: {reason}. An admin must resolve it."
+            )
+    log.error("order %s: outcome unknown: %s", order.pk, reason)
+    return Submission.UNKNOWN
+
+
+def orders_sweep() -> tuple[int, list[int]]:
+    """Orders stuck in `sending` become `unknown`; queued orders whose task was lost are returned
+    to be queued again. Returns (how many became unknown, the ids to queue)."""
+    now = timezone.now()
+    stuck = list(
+        Order.objects.filter(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT).values_list(
+            "pk", flat=True
+        )
+    )
+    for order_id in stuck:
+        with transaction.atomic():
+            updated = Order.objects.filter(
+                pk=order_id, submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+            ).update(submission=Submission.UNKNOWN, flagged=True, error="The worker sending it went silent")
+            if updated:
+                OrderEvent.objects.create(
+                    order_id=order_id,
+                    message="Stuck while sending: outcome unknown. An admin must resolve it.",
+                )
+    due = (
+        Order.objects.filter(submission=Submission.QUEUED, updated_at__lt=now - LOST_TASK_AFTER)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .exclude(status=OrderStatus.CANCELED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:10_000]
+    )
+    return len(stuck), list(due)

@@ -1,0 +1,205 @@
+"""Polling the provider for order statuses, 100 ids a call, and applying them (design.md rule 5).
+
+Each chunk of answers is applied in one transaction with a fixed number of queries: final
+statuses are final, money moves only on the move into Partial or Canceled, and a repeated,
+late or contradictory answer moves nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from billing.money import AMOUNT_QUANTUM, refund_for
+from billing.services import ledger_refund_many
+from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
+from provider.client import MAX_IDS_PER_CALL, OrderStatusResult, ProviderError, ProviderRefused
+from provider.models import Provider
+from provider.services import provider_client
+from provider.statuses import OrderStatus
+
+log = logging.getLogger(__name__)
+
+# After this many polls in a row where the provider did not know an order (or sent a status
+# we cannot read), the order is flagged for an admin; it keeps being polled.
+FLAG_AFTER_UNKNOWN_POLLS = 5
+_POLL_LOCK = 7402
+
+
+@dataclass
+class PollReport:
+    orders: int = 0
+    calls: int = 0
+    failed_calls: int = 0
+    changed: int = 0
+    refunds: int = 0
+    flagged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def orders_to_poll(provider: Provider) -> list[int]:
+    """Ids of the provider's sent, non-final orders, the longest unchecked first."""
+    return list(
+        Order.objects.filter(provider=provider, submission=Submission.SENT)
+        .exclude(status__in=FINAL)
+        .order_by(F("last_checked_at").asc(nulls_first=True), "id")
+        .values_list("id", flat=True)
+    )
+
+
+def orders_poll(*, provider: Provider) -> PollReport | None:
+    """One round over every sent, non-final order of `provider`. None if a round is already running."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_POLL_LOCK, provider.pk])
+        if not cursor.fetchone()[0]:
+            log.info("provider %s: a poll round is already running", provider.name)
+            return None
+    try:
+        return _poll_round(provider)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_POLL_LOCK, provider.pk])
+
+
+def _poll_round(provider: Provider) -> PollReport:
+    return orders_poll_ids(provider=provider, order_ids=orders_to_poll(provider))
+
+
+def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
+    """Ask `provider` for the status of these orders (ours, sent to it), 100 a call, and apply the answers."""
+    report = PollReport()
+    client = provider_client(provider)
+    ids = order_ids
+    report.orders = len(ids)
+    for start in range(0, len(ids), MAX_IDS_PER_CALL):
+        chunk = ids[start : start + MAX_IDS_PER_CALL]
+        provider_ids = dict(Order.objects.filter(pk__in=chunk).values_list("provider_order_id", "pk"))
+        report.calls += 1
+        try:
+            answers = client.statuses(list(provider_ids))
+        except ProviderError as error:
+            # Nothing changes; these orders are the oldest checked and come first next round.
+            report.failed_calls += 1
+            report.errors.append(str(error))
+            log.warning("provider %s: status of %d orders not read: %s", provider.name, len(chunk), error)
+            continue
+        by_order = {provider_ids[pid]: answer for pid, answer in answers.items() if pid in provider_ids}
+        applied = orders_apply_statuses(answers=by_order, factor=provider.currency_factor)
+        report.changed += applied.changed
+        report.refunds += applied.refunds
+        report.flagged += applied.flagged
+    return report
+
+
+@dataclass
+class Applied:
+    changed: int = 0
+    refunds: int = 0
+    flagged: int = 0
+
+
+def _refund_due(order: Order, status: str, remains: int | None) -> Decimal:
+    left = order.charge - order.refunded
+    if status == OrderStatus.CANCELED:
+        return left
+    if status == OrderStatus.PARTIAL and remains:
+        return refund_for(
+            order.charge, undelivered=remains, ordered=order.quantity, already_refunded=order.refunded
+        )
+    return Decimal(0)
+
+
+def orders_apply_statuses(
+    *, answers: dict[int, OrderStatusResult | ProviderRefused], factor: Decimal = Decimal(1)
+) -> Applied:
+    """Apply the provider's answers (keyed by our order id) in one transaction, in fixed queries."""
+    applied = Applied()
+    now = timezone.now()
+    with transaction.atomic():
+        orders = list(Order.objects.select_for_update().filter(pk__in=list(answers)).order_by("pk"))
+        events: list[OrderEvent] = []
+        refunds: list[tuple[Order, Decimal, str]] = []
+        for order in orders:
+            answer = answers[order.pk]
+            order.last_checked_at = now
+            if order.status in FINAL:
+                continue  # a late, repeated or contradictory answer: final is final
+            if isinstance(answer, ProviderRefused) or answer.status is None:
+                order.unknown_polls += 1
+                if order.unknown_polls >= FLAG_AFTER_UNKNOWN_POLLS and not order.flagged:
+                    order.flagged = True
+                    applied.flagged += 1
+                    what = (
+                        answer.message
+                        if isinstance(answer, ProviderRefused)
+                        else f"status {answer.raw_status!r}"
+                    )
+                    events.append(
+                        OrderEvent(order=order, message=f"Flagged: the provider keeps answering {what}")
+                    )
+                continue
+            order.unknown_polls = 0
+            _apply_one(order, answer, factor, events, refunds)
+            applied.changed += 1
+        Order.objects.bulk_update(
+            orders,
+            [
+                "status",
+                "start_count",
+                "remains",
+                "cost",
+                "last_checked_at",
+                "unknown_polls",
+                "flagged",
+                "cancel_state",
+            ],
+        )
+        if refunds:
+            ledger_refund_many(refunds=refunds)
+            applied.refunds = len(refunds)
+        OrderEvent.objects.bulk_create(events)
+    return applied
+
+
+def _apply_one(
+    order: Order,
+    answer: OrderStatusResult,
+    factor: Decimal,
+    events: list[OrderEvent],
+    refunds: list[tuple[Order, Decimal, str]],
+) -> None:
+    if answer.start_count is not None:
+        order.start_count = answer.start_count
+    if answer.remains is not None:
+        order.remains = min(answer.remains, order.quantity)
+    if answer.charge is not None:
+        order.cost = (answer.charge * factor).quantize(AMOUNT_QUANTUM)
+    if answer.status == order.status:
+        return
+    previous, order.status = order.status, answer.status
+    events.append(OrderEvent(order=order, message=f"{previous} → {answer.status}"))
+    if (
+        answer.status in FINAL
+        and order.cancel_state == CancelState.SENT
+        and answer.status != OrderStatus.CANCELED
+    ):
+        order.cancel_state = CancelState.REFUSED
+    amount = _refund_due(order, answer.status, order.remains)
+    if amount > 0:
+        currency = settings.PANEL_CURRENCY
+        refunds.append(
+            (order, amount, f"{answer.status}: {order.remains or 0} of {order.quantity} not delivered")
+        )
+        events.append(OrderEvent(order=order, message=f"Refunded {amount} {currency}"))
+
+
+def orders_poll_all(providers: Iterable[Provider] | None = None) -> dict[str, PollReport | None]:
+    providers = Provider.objects.filter(is_active=True) if providers is None else providers
+    return {provider.name: orders_poll(provider=provider) for provider in providers}

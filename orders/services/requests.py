@@ -1,0 +1,238 @@
+"""Cancel and refill requests: asked by a customer, forwarded in bulk, settled through polling."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from billing.services import ledger_refund
+from orders.errors import (
+    CANCEL_DISABLED,
+    INCORRECT_ORDER,
+    REFILL_DISABLED,
+    REFILL_NOT_FOUND,
+    OrderRefused,
+)
+from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
+from provider.client import MAX_IDS_PER_CALL, ProviderError, ProviderRefused
+from provider.models import Provider
+from provider.services import provider_client
+from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus, RefillStatus
+
+log = logging.getLogger(__name__)
+
+REFILLABLE = [OrderStatus.COMPLETED, OrderStatus.PARTIAL]
+
+
+def _customer_order(customer, order_id) -> Order:
+    try:
+        pk = int(str(order_id).strip())
+    except (TypeError, ValueError):
+        raise OrderRefused(INCORRECT_ORDER, field="order") from None
+    order = Order.objects.select_related("service").filter(pk=pk, customer=customer).first()
+    if order is None:
+        raise OrderRefused(INCORRECT_ORDER, field="order")
+    return order
+
+
+def order_request_cancel(*, customer, order_id) -> Order:
+    """Ask for a cancel. A queued order is canceled and refunded at once; a sent one is forwarded."""
+    order = _customer_order(customer, order_id)
+    if not order.service.cancel:
+        raise OrderRefused(CANCEL_DISABLED)
+    if order.is_final or order.submission in (Submission.REJECTED, Submission.UNKNOWN):
+        raise OrderRefused("This order can no longer be canceled")
+    with transaction.atomic():
+        # Not sent yet: take it back from the queue before a worker claims it.
+        if Order.objects.filter(pk=order.pk, submission=Submission.QUEUED).update(
+            submission=Submission.REJECTED, status=OrderStatus.CANCELED, error="Canceled before sending"
+        ):
+            order.refresh_from_db()
+            ledger_refund(
+                order=order, amount=order.charge - order.refunded, reason="Canceled before it was sent"
+            )
+            OrderEvent.objects.create(
+                order=order, message="Canceled by the customer before sending; refunded"
+            )
+            return order
+        updated = (
+            Order.objects.filter(pk=order.pk, submission=Submission.SENT, cancel_state=CancelState.NONE)
+            .exclude(status__in=FINAL)
+            .update(cancel_state=CancelState.REQUESTED)
+        )
+        if not updated:
+            raise OrderRefused("A cancel was already requested for this order")
+        OrderEvent.objects.create(order=order, message="Cancel requested by the customer")
+    order.refresh_from_db()
+    return order
+
+
+def order_request_refill(*, customer, order_id) -> Refill:
+    order = _customer_order(customer, order_id)
+    if not order.service.refill:
+        raise OrderRefused(REFILL_DISABLED)
+    if order.status not in REFILLABLE or order.submission != Submission.SENT:
+        raise OrderRefused("Only a completed order can be refilled")
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).first()
+        if order.refills.exclude(status__in=FINAL_REFILL_STATUSES).exists():
+            raise OrderRefused("A refill of this order is already under way")
+        refill = Refill.objects.create(order=order)
+        OrderEvent.objects.create(order=order, message=f"Refill {refill.pk} requested by the customer")
+    return refill
+
+
+def customer_refill(*, customer, refill_id) -> Refill:
+    try:
+        pk = int(str(refill_id).strip())
+    except (TypeError, ValueError):
+        raise OrderRefused(REFILL_NOT_FOUND, field="refill") from None
+    refill = Refill.objects.filter(pk=pk, order__customer=customer).first()
+    if refill is None:
+        raise OrderRefused(REFILL_NOT_FOUND, field="refill")
+    return refill
+
+
+@dataclass
+class ForwardReport:
+    sent: int = 0
+    refused: int = 0
+    failed_calls: int = 0
+
+
+def _chunks(items: list, size: int = MAX_IDS_PER_CALL):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def cancels_send() -> ForwardReport:
+    """Forward requested cancels, 100 a call per provider. The outcome comes back through polling."""
+    report = ForwardReport()
+    pending = Order.objects.filter(
+        cancel_state=CancelState.REQUESTED, submission=Submission.SENT
+    ).values_list("provider_id", "pk", "provider_order_id")
+    by_provider: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for provider_id, pk, provider_order_id in pending:
+        by_provider[provider_id].append((pk, provider_order_id))
+    for provider in Provider.objects.filter(pk__in=list(by_provider)):
+        client = provider_client(provider)
+        for chunk in _chunks(by_provider[provider.pk]):
+            ours = {provider_order_id: pk for pk, provider_order_id in chunk}
+            try:
+                answers = client.cancel(list(ours))
+            except ProviderError as error:
+                # `cancel` may have reached the provider; asking again later is harmless.
+                report.failed_calls += 1
+                log.warning("provider %s: cancels not forwarded: %s", provider.name, error)
+                continue
+            accepted = [ours[pid] for pid, answer in answers.items() if answer is True and pid in ours]
+            refused = {
+                ours[pid]: answer for pid, answer in answers.items() if isinstance(answer, ProviderRefused)
+            }
+            with transaction.atomic():
+                Order.objects.filter(pk__in=accepted, cancel_state=CancelState.REQUESTED).update(
+                    cancel_state=CancelState.SENT
+                )
+                Order.objects.filter(pk__in=list(refused), cancel_state=CancelState.REQUESTED).update(
+                    cancel_state=CancelState.REFUSED
+                )
+                OrderEvent.objects.bulk_create(
+                    [OrderEvent(order_id=pk, message="Cancel forwarded to the provider") for pk in accepted]
+                    + [
+                        OrderEvent(order_id=pk, message=f"Cancel refused: {r.message}")
+                        for pk, r in refused.items()
+                    ]
+                )
+            report.sent += len(accepted)
+            report.refused += len(refused)
+    return report
+
+
+def refills_send() -> ForwardReport:
+    """Forward queued refills, 100 a call per provider."""
+    report = ForwardReport()
+    queued = Refill.objects.filter(submission=Submission.QUEUED).values_list(
+        "order__provider_id", "pk", "order__provider_order_id"
+    )
+    by_provider: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for provider_id, pk, provider_order_id in queued:
+        by_provider[provider_id].append((pk, provider_order_id))
+    for provider in Provider.objects.filter(pk__in=list(by_provider)):
+        client = provider_client(provider)
+        for chunk in _chunks(by_provider[provider.pk]):
+            ours = {provider_order_id: pk for pk, provider_order_id in chunk}
+            try:
+                answers = client.refills(list(ours))
+            except ProviderError as error:
+                report.failed_calls += 1
+                log.warning("provider %s: refills not forwarded: %s", provider.name, error)
+                continue
+            with transaction.atomic():
+                refills = list(
+                    Refill.objects.select_for_update().filter(pk__in=list(ours.values())).order_by("pk")
+                )
+                by_pk = {refill.pk: refill for refill in refills}
+                for provider_order_id, answer in answers.items():
+                    refill = by_pk.get(ours.get(provider_order_id))
+                    if refill is None or refill.submission != Submission.QUEUED:
+                        continue
+                    if isinstance(answer, ProviderRefused):
+                        refill.submission, refill.status, refill.error = (
+                            Submission.REJECTED,
+                            RefillStatus.REJECTED,
+                            answer.message,
+                        )
+                        report.refused += 1
+                    else:
+                        refill.submission, refill.provider_refill_id = Submission.SENT, str(answer)
+                        report.sent += 1
+                Refill.objects.bulk_update(refills, ["submission", "status", "error", "provider_refill_id"])
+    return report
+
+
+def refills_poll() -> int:
+    """Read the status of forwarded, unfinished refills, 100 a call. Returns how many changed."""
+    from django.utils import timezone
+
+    changed = 0
+    open_refills = Refill.objects.filter(submission=Submission.SENT).exclude(status__in=FINAL_REFILL_STATUSES)
+    rows = open_refills.order_by(F("last_checked_at").asc(nulls_first=True), "pk").values_list(
+        "order__provider_id", "pk", "provider_refill_id"
+    )
+    by_provider: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for provider_id, pk, provider_refill_id in rows:
+        by_provider[provider_id].append((pk, provider_refill_id))
+    for provider in Provider.objects.filter(pk__in=list(by_provider)):
+        client = provider_client(provider)
+        for chunk in _chunks(by_provider[provider.pk]):
+            ours = {provider_refill_id: pk for pk, provider_refill_id in chunk}
+            try:
+                answers = client.refill_statuses(list(ours))
+            except ProviderError as error:
+                log.warning("provider %s: refill statuses not read: %s", provider.name, error)
+                continue
+            now = timezone.now()
+            with transaction.atomic():
+                refills = list(
+                    Refill.objects.select_for_update().filter(pk__in=list(ours.values())).order_by("pk")
+                )
+                by_pk = {refill.pk: refill for refill in refills}
+                for provider_refill_id, answer in answers.items():
+                    refill = by_pk.get(ours.get(str(provider_refill_id)))
+                    if refill is None or refill.status in FINAL_REFILL_STATUSES:
+                        continue
+                    if (
+                        not isinstance(answer, ProviderRefused)
+                        and answer.status
+                        and answer.status != refill.status
+                    ):
+                        refill.status = answer.status
+                        changed += 1
+                for refill in refills:
+                    refill.last_checked_at = now
+                Refill.objects.bulk_update(refills, ["status", "last_checked_at"])
+    return changed

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from provider.models import Provider
+
+
+class ProviderForm(forms.ModelForm):
+    api_url = forms.URLField(label="API URL", max_length=500, assume_scheme="https")
+    # The key is a secret: the form never renders it back; leaving it blank keeps the stored one.
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Write-only. Leave blank to keep the current key.",
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "api_url",
+            "api_key",
+            "currency",
+            "currency_factor",
+            "default_markup_percent",
+            "is_active",
+            "low_balance_threshold",
+        ]
+
+    def clean_api_key(self) -> str:
+        key = self.cleaned_data.get("api_key", "").strip()
+        if key:
+            return key
+        if self.instance.pk and self.instance.api_key:
+            return self.instance.api_key
+        raise forms.ValidationError("A new provider needs its API key.")
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
+    list_display = [
+        "name",
+        "api_url",
+        "currency",
+        "currency_factor",
+        "is_active",
+        "balance",
+        "balance_checked_at",
+        "low_balance_threshold",
+        "low_balance_alerted",
+    ]
+    list_filter = ["is_active", "currency"]
+    search_fields = ["name", "api_url"]
+    readonly_fields = ["balance", "balance_checked_at", "low_balance_alerted"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Services and orders point at providers; deactivate one instead.
+        return False

@@ -1,0 +1,321 @@
+"""ProviderClient: the API v2 actions over HTTP, with timeouts, retries and a scrubbed key."""
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import quote_plus, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError
+
+from provider.client.answers import (
+    Balance,
+    OrderStatusResult,
+    ProviderService,
+    RefillStatusResult,
+    as_bool,
+    as_decimal,
+    as_int,
+    as_text,
+    entries,
+    error_text,
+    field_of,
+    parse_order_status,
+    parse_refill_id,
+    parse_refill_status,
+    parse_service,
+)
+from provider.client.errors import (
+    ProviderBadAnswer,
+    ProviderError,
+    ProviderOutcomeUnknown,
+    ProviderRefused,
+    ProviderUnreachable,
+)
+
+MAX_IDS_PER_CALL = 100
+
+T = TypeVar("T")
+
+log = logging.getLogger("provider.client")
+
+
+# Which failures a call may be repeated after. Reads are harmless to repeat; `refill` and `cancel`
+# only when no connection was made (nothing was sent); `add` never: re-sending may buy twice.
+def _retry_reads(error: ProviderError) -> bool:
+    if isinstance(error, ProviderBadAnswer):
+        return (error.status_code or 0) >= 500
+    return isinstance(error, ProviderUnreachable | ProviderOutcomeUnknown)
+
+
+def _retry_unsent(error: ProviderError) -> bool:
+    return isinstance(error, ProviderUnreachable)
+
+
+def _retry_never(error: ProviderError) -> bool:
+    return False
+
+
+class _ManyForm(NamedTuple):
+    """How one many-form action is asked and read."""
+
+    action: str
+    param: str  # the comma-separated ids
+    id_field: str  # the id's name in a list-form answer
+    value_field: str | None  # the value's name in an entry; None: the whole entry
+    convert: Callable[[Any], Any]  # an id as it is keyed in the result
+    parse: Callable[[Any], Any]
+    may_retry: Callable[[ProviderError], bool]
+
+
+_STATUSES = _ManyForm("status", "orders", "order", None, int, parse_order_status, _retry_reads)
+_REFILLS = _ManyForm("refill", "orders", "order", "refill", int, parse_refill_id, _retry_unsent)
+_REFILL_STATUSES = _ManyForm(
+    "refill_status", "refills", "refill", "status", str, parse_refill_status, _retry_reads
+)
+_CANCELS = _ManyForm("cancel", "orders", "order", "cancel", int, as_bool, _retry_unsent)
+
+
+# Failures that happen before a byte of the request is written: the provider saw nothing.
+_UNSENT = (
+    requests.ConnectTimeout,
+    requests.exceptions.SSLError,
+    requests.exceptions.ProxyError,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+)
+
+
+class ProviderClient:
+    """One provider's API v2 over a pooled session, shareable between threads.
+
+    Reads (services, status, refill_status, balance) are retried `retries` times with exponential
+    back-off (`backoff` x 1, 2, 4... seconds) after a failed connection, a timeout or an HTTP 5xx.
+    `refill` and `cancel` are retried only when no connection was made; `add` is never retried.
+    `calls` counts the HTTP requests sent, retries included.
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.api_url = api_url
+        self._api_key = api_key
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._host = urlsplit(api_url).hostname or "?"
+        self._calls = 0
+        self._lock = threading.Lock()
+        if session is None:
+            session = requests.Session()
+            # max_retries=0: urllib3 must never repeat a request on its own; retries are decided here.
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self._session = session
+
+    def __repr__(self) -> str:
+        return f"<ProviderClient {self._scrub(self.api_url)}>"
+
+    @property
+    def calls(self) -> int:
+        """How many HTTP requests this client has sent, retries included."""
+        return self._calls
+
+    def close(self) -> None:
+        self._session.close()
+
+    def services(self) -> list[ProviderService]:
+        """The provider's catalog. A malformed entry is skipped and logged, not fatal."""
+        answer = self._call("services", {}, _retry_reads)
+        items = list(answer.values()) if isinstance(answer, dict) else answer
+        if not isinstance(items, list):
+            raise ProviderBadAnswer("services: the answer is not a list")
+        services = []
+        for item in items:
+            try:
+                services.append(parse_service(item))
+            except ProviderBadAnswer as error:
+                log.warning("provider services %s: skipped an entry: %s", self._host, error)
+        return services
+
+    def add(self, *, service: int, **params: Any) -> int:
+        """Places an order and returns the provider's order id. Never retried: see ProviderError.
+        Lists (comments, usernames, ...) are sent one item per line; None values are left out."""
+        form: dict[str, Any] = {"service": service}
+        for name, value in params.items():
+            if isinstance(value, list | tuple):
+                value = "\n".join(str(line) for line in value)
+            if value is not None:
+                form[name] = int(value) if isinstance(value, bool) else value
+        order_id = as_int(field_of(self._call("add", form, _retry_never), "order"), "order")
+        if order_id <= 0:
+            raise ProviderBadAnswer(f"add: the order id is {order_id}")
+        return order_id
+
+    def status(self, order_id: int) -> OrderStatusResult:
+        return parse_order_status(self._call("status", {"order": order_id}, _retry_reads))
+
+    def statuses(self, order_ids: Iterable[int]) -> dict[int, OrderStatusResult | ProviderRefused]:
+        """Statuses by order id, 100 ids per call. A per-id error is a ProviderRefused value; an id
+        the provider left out of its answer, or answered with garbage (logged), is absent."""
+        return self._many(_STATUSES, order_ids)
+
+    def refill(self, order_id: int) -> str:
+        """Asks for a refill and returns its id; the outcome comes through `refill_status`."""
+        answer = self._call("refill", {"order": order_id}, _retry_unsent)
+        return self._raise(self._refused_or(field_of(answer, "refill"), parse_refill_id))
+
+    def refills(self, order_ids: Iterable[int]) -> dict[int, str | ProviderRefused]:
+        """Refill ids by order id, 100 per call; a per-order error is a ProviderRefused value."""
+        return self._many(_REFILLS, order_ids)
+
+    def refill_status(self, refill_id: str | int) -> RefillStatusResult:
+        answer = self._call("refill_status", {"refill": refill_id}, _retry_reads)
+        if not isinstance(answer, dict):
+            raise ProviderBadAnswer("refill_status: the answer is not an object")
+        return self._raise(self._refused_or(answer.get("status"), parse_refill_status))
+
+    def refill_statuses(
+        self, refill_ids: Iterable[str | int]
+    ) -> dict[str, RefillStatusResult | ProviderRefused]:
+        """Refill statuses by refill id (a str), 100 per call; a per-refill error is a value."""
+        return self._many(_REFILL_STATUSES, refill_ids)
+
+    def cancel(self, order_ids: Iterable[int]) -> dict[int, bool | ProviderRefused]:
+        """Asks to cancel orders, 100 per call. True means the request was accepted, not that the
+        order is canceled: that comes through `status`. A per-order error is a ProviderRefused value."""
+        return self._many(_CANCELS, order_ids)
+
+    def balance(self) -> Balance:
+        answer = self._call("balance", {}, _retry_reads)
+        return Balance(
+            as_decimal(field_of(answer, "balance"), "balance"), as_text(field_of(answer, "currency")) or ""
+        )
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def _many(self, form: "_ManyForm", ids: Iterable[Any]) -> dict[Any, Any]:
+        """{id: parsed value or ProviderRefused} for the asked-for ids the answers mention. Ids are
+        deduplicated and sent MAX_IDS_PER_CALL per call; an unreadable entry is logged and left out,
+        so one bad entry does not hide what the provider did with the others."""
+        unique = list(dict.fromkeys(form.convert(i) for i in ids))
+        results = {}
+        for start in range(0, len(unique), MAX_IDS_PER_CALL):
+            chunk = unique[start : start + MAX_IDS_PER_CALL]
+            answer = self._call(form.action, {form.param: ",".join(map(str, chunk))}, form.may_retry)
+            wanted = {str(i): i for i in chunk}
+            for key, value in entries(answer, form.id_field, form.value_field):
+                if key not in wanted:
+                    continue
+                try:
+                    results[wanted[key]] = self._refused_or(value, form.parse)
+                except ProviderBadAnswer as error:
+                    log.warning("provider %s %s: id %s: %s", form.action, self._host, key, error)
+        return results
+
+    def _refused_or(self, value: Any, parse: Callable[[Any], T]) -> T | ProviderRefused:
+        """A ProviderRefused when `value` is `{"error": ...}`, else `parse(value)`."""
+        error = error_text(value)
+        return parse(value) if error is None else ProviderRefused.from_text(self._scrub(error))
+
+    @staticmethod
+    def _raise(value: T | ProviderRefused) -> T:
+        if isinstance(value, ProviderRefused):
+            raise value
+        return value
+
+    # -- transport --------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        for secret in {self._api_key, quote_plus(self._api_key)} - {""}:
+            text = text.replace(secret, "[key]")
+        return text
+
+    def _call(self, action: str, params: dict[str, Any], may_retry: Callable[[ProviderError], bool]) -> Any:
+        """The parsed JSON answer; a top-level `{"error": ...}` is raised as ProviderRefused."""
+        attempt = 0
+        while True:
+            try:
+                return self._post(action, params)
+            except ProviderError as error:
+                if attempt >= self.retries or not may_retry(error):
+                    raise
+            time.sleep(self.backoff * 2**attempt)
+            attempt += 1
+
+    def _post(self, action: str, params: dict[str, Any]) -> Any:
+        with self._lock:
+            self._calls += 1
+        started = time.monotonic()
+        try:
+            try:
+                response = self._session.post(
+                    self.api_url,
+                    data={"key": self._api_key, "action": action, **params},
+                    timeout=(self.connect_timeout, self.read_timeout),
+                )
+            except requests.RequestException as exc:
+                # `from None`: requests' exceptions carry the prepared request, key and all.
+                raise self._transport_error(action, exc) from None
+            answer = self._parse(action, response.status_code, response.content)
+        except ProviderError as error:
+            # A refusal is an answer (the panel decides what it means); anything else is a fault.
+            level = logging.INFO if isinstance(error, ProviderRefused) else logging.WARNING
+            elapsed = (time.monotonic() - started) * 1000
+            log.log(
+                level,
+                "provider %s %s: %s: %s (%d ms)",
+                action,
+                self._host,
+                type(error).__name__,
+                error,
+                elapsed,
+            )
+            raise
+        log.debug("provider %s %s: ok (%d ms)", action, self._host, (time.monotonic() - started) * 1000)
+        return answer
+
+    def _transport_error(self, action: str, exc: requests.RequestException) -> ProviderError:
+        cause = exc.args[0] if exc.args else exc
+        reason = getattr(cause, "reason", cause)
+        text = self._scrub(str(reason))[:300]
+        # urllib3 reports a refused connection or a failed DNS lookup as a ConnectTimeoutError.
+        if isinstance(exc, _UNSENT) or isinstance(reason, ConnectTimeoutError):
+            return ProviderUnreachable(f"{action}: could not connect to {self._host}: {text}")
+        # A read timeout, a reset or a cut body: the request may have been received and acted on.
+        return ProviderOutcomeUnknown(f"{action}: no answer from {self._host}: {text}")
+
+    def _parse(self, action: str, status_code: int, body: bytes) -> Any:
+        # Providers send errors with HTTP 200 (some with 4xx), so only a 5xx is judged by status.
+        if status_code >= 500:
+            raise ProviderBadAnswer(
+                f"{action}: HTTP {status_code} from {self._host}", status_code=status_code
+            )
+        text = body.decode("utf-8-sig", errors="replace")  # PHP panels sometimes prepend a BOM
+        try:
+            answer = json.loads(text, parse_float=Decimal)
+        except ValueError:
+            what = "an HTML page" if text.lstrip().startswith("<") else "broken or truncated JSON"
+            raise ProviderBadAnswer(
+                f"{action}: HTTP {status_code}, {what} ({len(body)} bytes)", status_code=status_code
+            ) from None
+        error = error_text(answer)
+        if error is not None:
+            raise ProviderRefused.from_text(self._scrub(error))
+        return answer

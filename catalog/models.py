@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from billing.money import RateField
+from catalog.pricing import fixed_rate_check, markup_check
 
 
 class ServiceType(models.TextChoices):
@@ -43,9 +45,21 @@ class Category(models.Model):
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "categories"
+        constraints = [
+            # A negative markup sells below cost (catalog.pricing); the admin form says so first.
+            models.CheckConstraint(
+                condition=Q(default_markup_percent__gte=0), name="category_markup_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            markup_check(self.default_markup_percent)
+        except ValidationError as error:
+            raise ValidationError({"default_markup_percent": error}) from None
 
 
 class Service(models.Model):
@@ -55,9 +69,15 @@ class Service(models.Model):
     provider_service_id = models.BigIntegerField("provider's service id")
     type = models.CharField(max_length=40, choices=ServiceType.choices, default=ServiceType.DEFAULT)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
-    name = models.CharField(max_length=300)
+    # Our name. It follows the provider's name while the two are equal; once an admin makes it
+    # differ, sync leaves it alone (catalog.services.sync).
+    name = models.CharField(max_length=300, help_text="Follows the provider's name until you change it.")
     provider_name = models.CharField("provider's name", max_length=300, blank=True)
+    # Same rule as `name`: follows provider_description until an admin makes it differ.
     description = models.TextField(blank=True)
+    provider_description = models.TextField("provider's description", blank=True)
+    # The category the provider files it under; CategoryMapping turns it into our `category`.
+    provider_category = models.CharField("provider's category", max_length=200, blank=True)
     # Price per 1000 units (per package for package types), in the provider's currency.
     provider_rate = RateField()
     min_quantity = models.PositiveIntegerField(default=1)
@@ -75,19 +95,55 @@ class Service(models.Model):
     position = models.IntegerField(default=0)
     # Set when the provider's list stopped naming the service; it is disabled, not deleted.
     dropped_at = models.DateTimeField(null=True, blank=True)
+    # True when the drop is what disabled it: if the provider lists it again, it is enabled
+    # again; a service an admin had disabled stays disabled.
+    disabled_by_drop = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["category__position", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "provider_service_id"], name="service_unique_per_provider"),
-            models.CheckConstraint(condition=Q(min_quantity__lte=models.F("max_quantity")), name="service_min_le_max"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_service_id"], name="service_unique_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_quantity__lte=models.F("max_quantity")), name="service_min_le_max"
+            ),
+            models.CheckConstraint(condition=Q(markup_percent__gte=0), name="service_markup_not_negative"),
+            models.CheckConstraint(condition=Q(fixed_rate__gte=0), name="service_fixed_rate_not_negative"),
         ]
         indexes = [models.Index(fields=["enabled", "category"], name="service_enabled_category")]
 
     def __str__(self) -> str:
         return f"{self.pk} · {self.name}"
+
+    def clean(self) -> None:
+        """Refuses prices below cost and bounds the wrong way round, naming the cost."""
+        errors: dict[str, ValidationError] = {}
+        factor = self.provider.currency_factor if self.provider_id else None
+        rate = self.provider_rate
+        try:
+            markup_check(self.markup_percent, provider_rate=rate, currency_factor=factor)
+        except ValidationError as error:
+            errors["markup_percent"] = error
+        if factor is not None and rate is not None:
+            try:
+                fixed_rate_check(self.fixed_rate, provider_rate=rate, currency_factor=factor)
+            except ValidationError as error:
+                errors["fixed_rate"] = error
+        if (
+            self.min_quantity is not None
+            and self.max_quantity is not None
+            and self.min_quantity > self.max_quantity
+        ):
+            errors["max_quantity"] = ValidationError("The maximum is below the minimum.")
+        if self.enabled and self.dropped_at is not None:
+            errors["enabled"] = ValidationError(
+                "The provider no longer lists this service: it cannot be enabled until a sync finds it again."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def service_type(self) -> ServiceType:
@@ -105,3 +161,29 @@ class PriceHistory(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         verbose_name_plural = "price history"
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.rate} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class CategoryMapping(models.Model):
+    """Where a provider's category name files its services in our catalog.
+
+    Sync creates one per new provider category (pointing at a category of the same name); an
+    admin may point it elsewhere, before or after the first sync.
+    """
+
+    provider = models.ForeignKey(
+        "provider.Provider", on_delete=models.CASCADE, related_name="category_mappings"
+    )
+    provider_category = models.CharField("provider's category", max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="mappings")
+
+    class Meta:
+        ordering = ["provider", "provider_category"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_category"], name="category_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_category} → {self.category}"

@@ -192,6 +192,15 @@ PANEL_CURRENCY = env.str("PANEL_CURRENCY", "USD")
 # The markup, in percent, when neither service, category nor provider sets one.
 DEFAULT_MARKUP_PERCENT = env.decimal("DEFAULT_MARKUP_PERCENT", Decimal("30"), min=Decimal("0"))
 
+# Decimals of our selling prices per 1000; prices round up to them (never below cost).
+PRICE_DECIMALS = env.int("PRICE_DECIMALS", 4, min=0, max=10)
+# Import services the provider adds as disabled, for an admin to review first.
+CATALOG_IMPORT_DISABLED = env.bool("CATALOG_IMPORT_DISABLED", False)
+# Show the price list to visitors who are not signed in.
+PRICE_LIST_PUBLIC = env.bool("PRICE_LIST_PUBLIC", False)
+# Accept a second active order for the same link and service (providers usually refuse it).
+ORDERS_ALLOW_DUPLICATE_LINKS = env.bool("ORDERS_ALLOW_DUPLICATE_LINKS", False)
+
 # Provider calls: seconds to connect, and to wait for an answer once the request is sent.
 PROVIDER_CONNECT_TIMEOUT = env.decimal("PROVIDER_CONNECT_TIMEOUT", Decimal("5"), min=Decimal("0.1"))
 PROVIDER_READ_TIMEOUT = env.decimal("PROVIDER_READ_TIMEOUT", Decimal("30"), min=Decimal("0.1"))

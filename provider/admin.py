@@ -29,6 +29,13 @@ class ProviderForm(forms.ModelForm):
             "low_balance_threshold",
         ]
 
+    def clean_default_markup_percent(self):
+        from catalog.pricing import markup_check
+
+        markup = self.cleaned_data.get("default_markup_percent")
+        markup_check(markup)
+        return markup
+
     def clean_api_key(self) -> str:
         key = self.cleaned_data.get("api_key", "").strip()
         if key:
@@ -59,3 +66,11 @@ class ProviderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Services and orders point at providers; deactivate one instead.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"default_markup_percent", "currency_factor"} & set(form.changed_data):
+            from catalog.services import provider_reprice
+
+            changed = provider_reprice(provider=obj)
+            self.message_user(request, f"{changed} service prices recomputed for the new markup or factor.")

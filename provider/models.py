@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 
 from billing.money import AmountField
 
@@ -33,8 +34,10 @@ class Provider(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(condition=Q(currency_factor__gt=0), name="provider_factor_positive"),
             models.CheckConstraint(
-                condition=models.Q(currency_factor__gt=0), name="provider_factor_positive"
+                condition=Q(default_markup_percent__isnull=True) | Q(default_markup_percent__gte=0),
+                name="provider_markup_not_negative",
             ),
         ]
 

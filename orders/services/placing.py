@@ -13,6 +13,7 @@ from billing.money import charge_for
 from billing.services import InsufficientFunds, ledger_charge
 from catalog.models import Service
 from catalog.pricing import customer_rate
+from catalog.selectors import services_for
 from orders.errors import (
     ACTIVE_ORDER_WITH_LINK,
     INCORRECT_SERVICE,
@@ -24,23 +25,20 @@ from orders.models import FINAL, Order, OrderEvent
 from orders.services.params import order_params_parse
 
 
-def _service_for_sale(service_id: Any) -> Service:
+def _service_for_sale(service_id: Any, customer) -> Service:
     try:
         pk = int(str(service_id).strip())
     except (TypeError, ValueError):
         raise OrderRefused(INCORRECT_SERVICE, field="service") from None
-    service = (
-        Service.objects.select_related("provider", "category")
-        .filter(pk=pk, enabled=True, provider__is_active=True)
-        .first()
-    )
+    # The same query as the price list and the API's `services`: what is listed is what can be bought.
+    service = services_for(customer).filter(pk=pk).first()
     if service is None:
         raise OrderRefused(INCORRECT_SERVICE, field="service")
     return service
 
 
 def _refuse_a_second_active_order(service: Service, link: str) -> None:
-    if not link or getattr(settings, "ORDERS_ALLOW_DUPLICATE_LINKS", False):
+    if not link or settings.ORDERS_ALLOW_DUPLICATE_LINKS:
         return
     # Two requests for the same link could both see "no active order"; a transaction-scoped
     # advisory lock on (service, link) makes the check and the insert one step.
@@ -59,7 +57,7 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any]) -> Orde
     """
     from orders.tasks import submit_order
 
-    service = _service_for_sale(service_id)
+    service = _service_for_sale(service_id, customer)
     parsed = order_params_parse(service=service, raw=params)
     rate = customer_rate(service=service, customer=customer)
     charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)

@@ -1,0 +1,243 @@
+"""The catalog in the admin. Thin: every change goes through catalog.services."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from catalog.forms import MoveCategoryForm, ServiceForm, SetMarkupForm
+from catalog.models import Category, CategoryMapping, PriceHistory, Service
+from catalog.pricing import price_cost, show
+from catalog.services import (
+    CatalogSyncError,
+    catalog_export_csv,
+    catalog_sync,
+    category_mapping_set,
+    category_reprice,
+    service_reprice,
+    services_move,
+    services_reprice,
+    services_set_enabled,
+    services_set_markup,
+)
+from provider.models import Provider
+
+EXAMPLES_SHOWN = 10
+_PRICE_FIELDS = ("rate", "cost_shown", "provider_rate")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "default_markup_percent", "visible", "service_count"]
+    list_editable = ["position", "default_markup_percent", "visible"]
+    list_filter = ["visible"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(service_count=Count("services"))
+
+    @admin.display(description="services", ordering="service_count")
+    def service_count(self, category: Category) -> int:
+        return category.service_count  # type: ignore[attr-defined]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "default_markup_percent" in form.changed_data:
+            repriced = category_reprice(category=obj)
+            self.message_user(request, f"{obj}: {repriced} service prices changed.")
+
+
+@admin.register(CategoryMapping)
+class CategoryMappingAdmin(admin.ModelAdmin):
+    list_display = ["provider_category", "provider", "category"]
+    list_editable = ["category"]
+    list_filter = ["provider", "category"]
+    search_fields = ["provider_category", "category__name"]
+    list_select_related = ["provider", "category"]
+
+    def save_model(self, request, obj, form, change):
+        moved = category_mapping_set(mapping=obj, category=obj.category)
+        if moved:
+            self.message_user(request, f"{obj}: {moved} services moved to {obj.category}.")
+
+
+class PriceHistoryInline(admin.TabularInline):
+    model = PriceHistory
+    fields = ("changed_at", "provider_rate", "rate")
+    readonly_fields = fields
+    ordering = ["-changed_at", "-id"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DroppedFilter(admin.SimpleListFilter):
+    title = "listed by the provider"
+    parameter_name = "dropped"
+
+    def lookups(self, request, model_admin):
+        return [("no", "listed"), ("yes", "dropped")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(dropped_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
+    list_display = [
+        "id", "name", "provider", "provider_service_id", "category", "type", "cost_shown",
+        "markup_percent", "fixed_rate", "rate_shown", "min_quantity", "max_quantity", "enabled", "dropped_at",
+    ]  # fmt: skip
+    list_display_links = ["id", "name"]
+    list_editable = ["markup_percent", "fixed_rate", "enabled"]
+    list_filter = ["provider", "category", "type", "enabled", DroppedFilter]
+    list_select_related = ["provider", "category"]
+    search_fields = ["name", "provider_name", "provider_category"]
+    list_per_page = 100
+    inlines = [PriceHistoryInline]
+    readonly_fields = [
+        *("provider", "provider_service_id", "type", "provider_name", "provider_description"),
+        *("provider_category", "provider_rate", "cost_shown", "rate", "min_quantity", "max_quantity"),
+        *("refill", "cancel", "dripfeed", "dropped_at", "created_at", "updated_at"),
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "category", "enabled", "position"]}),
+        ("Price", {"fields": ["markup_percent", "fixed_rate", *_PRICE_FIELDS]}),
+        ("From the provider", {"fields": [f for f in readonly_fields if f not in _PRICE_FIELDS]}),
+    ]
+    actions = ["set_markup", "enable", "disable", "move_to_category", "reprice", "export_csv"]
+
+    # -- columns ---------------------------------------------------------------------------------
+
+    @admin.display(description="cost", ordering="provider_rate")
+    def cost_shown(self, service: Service) -> str:
+        return show(
+            price_cost(provider_rate=service.provider_rate, currency_factor=service.provider.currency_factor)
+        )
+
+    @admin.display(description="our rate", ordering="rate")
+    def rate_shown(self, service: Service) -> str:
+        return show(service.rate)
+
+    def has_add_permission(self, request):
+        return False  # services come from the provider's list (sync)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ServiceForm, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isdigit() and len(term) < 19:
+            found = found | queryset.filter(Q(pk=int(term)) | Q(provider_service_id=int(term)))
+        return found, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        service_reprice(service=obj)
+
+    # -- sync ------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        sync = self.admin_site.admin_view(self.sync_view)
+        return [path("sync/<int:provider_id>/", sync, name="catalog_service_sync"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "sync_providers": Provider.objects.filter(is_active=True)}
+        return super().changelist_view(request, extra_context)
+
+    def sync_view(self, request: HttpRequest, provider_id: int) -> HttpResponse:
+        """The "Sync now" button. Not atomic on purpose: the provider is called before any transaction."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        provider = get_object_or_404(Provider, pk=provider_id)
+        try:
+            result = catalog_sync(provider=provider)
+        except CatalogSyncError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, str(result), messages.WARNING if result.skipped else messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:catalog_service_changelist"))
+
+    # -- bulk actions ------------------------------------------------------------------------------
+
+    def _intermediate(self, request, queryset, *, action: str, title: str, form) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "action": action,
+            "count": queryset.count(),
+            "examples": list(queryset[:EXAMPLES_SHOWN]),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return render(request, "catalog/admin/bulk_form.html", context)
+
+    @admin.action(description="Set markup %% of selected services", permissions=["change"])
+    def set_markup(self, request, queryset):
+        form = SetMarkupForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._intermediate(request, queryset, action="set_markup", title="Set markup %", form=form)
+        markup = form.cleaned_data["markup_percent"]
+        repriced = services_set_markup(
+            services=queryset, markup_percent=markup, clear_fixed_rate=form.cleaned_data["clear_fixed_rate"]
+        )
+        shown = "inherited" if markup is None else f"{show(markup)}%"
+        self.message_user(request, f"Markup set to {shown}; {repriced} service prices changed.")
+        return None
+
+    @admin.action(description="Move selected services to a category", permissions=["change"])
+    def move_to_category(self, request, queryset):
+        form = MoveCategoryForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._intermediate(
+                request, queryset, action="move_to_category", title="Move to a category", form=form
+            )
+        moved = services_move(services=queryset, category=form.cleaned_data["category"])
+        self.message_user(request, f"{moved} services moved to {form.cleaned_data['category']}.")
+        return None
+
+    @admin.action(description="Enable selected services", permissions=["change"])
+    def enable(self, request, queryset):
+        changed = services_set_enabled(services=queryset, enabled=True)
+        dropped = queryset.filter(dropped_at__isnull=False).count()
+        note = f" {dropped} dropped by their provider stay disabled." if dropped else ""
+        self.message_user(request, f"{changed} services enabled.{note}")
+
+    @admin.action(description="Disable selected services", permissions=["change"])
+    def disable(self, request, queryset):
+        changed = services_set_enabled(services=queryset, enabled=False)
+        self.message_user(request, f"{changed} services disabled.")
+
+    @admin.action(description="Recompute prices of selected services", permissions=["change"])
+    def reprice(self, request, queryset):
+        self.message_user(request, f"{services_reprice(services=queryset)} service prices changed.")
+
+    @admin.action(description="Export selected services as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        out = io.StringIO()
+        catalog_export_csv(services=queryset, out=out)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="catalog-{stamp}.csv"'
+        return response

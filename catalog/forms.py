@@ -1,0 +1,47 @@
+"""The admin's forms: a service's row and the bulk actions' intermediate pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+from catalog.models import Category, Service
+from catalog.pricing import markup_check, show
+
+
+class ServiceForm(forms.ModelForm):
+    """A service as the admin edits it; rates shown without the database's ten trailing decimals."""
+
+    class Meta:
+        model = Service
+        fields = ["name", "description", "category", "enabled", "position", "markup_percent", "fixed_rate"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("fixed_rate", "markup_percent"):
+            value = self.initial.get(name)
+            if value is not None and name in self.fields:
+                self.initial[name] = show(value)
+
+
+class SetMarkupForm(forms.Form):
+    markup_percent = forms.DecimalField(
+        label="Markup %",
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        help_text="Empty: the services inherit their category's, provider's or the default markup.",
+    )
+    clear_fixed_rate = forms.BooleanField(
+        label="Also clear fixed rates",
+        required=False,
+        help_text="A fixed rate otherwise wins over the markup.",
+    )
+
+    def clean_markup_percent(self):
+        markup = self.cleaned_data["markup_percent"]
+        markup_check(markup)
+        return markup
+
+
+class MoveCategoryForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all())

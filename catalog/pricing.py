@@ -1,0 +1,127 @@
+"""The one place a selling price is computed. Everything that shows or charges a price calls it.
+
+cost = provider rate x the provider's currency factor: what 1000 units (one package) cost us.
+our rate = cost x (1 + markup / 100), or the service's fixed rate; rounded UP to PRICE_DECIMALS,
+never below cost. The markup is the service's own, else its category's, else its provider's,
+else settings.DEFAULT_MARKUP_PERCENT.
+A customer's rate = our rate less their discount_percent, rounded up, never below cost either.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from billing.money import round_price_up
+from catalog import conf
+
+if TYPE_CHECKING:
+    from catalog.models import Category, Service
+    from provider.models import Provider
+
+HUNDRED = Decimal(100)
+
+
+def show(value: Decimal) -> str:
+    """A Decimal as people read it: no exponent, no trailing zeros."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "") else text
+
+
+def price_cost(*, provider_rate: Decimal, currency_factor: Decimal) -> Decimal:
+    """What the service costs us per 1000 (per package) in the panel's currency, unrounded."""
+    return provider_rate * currency_factor
+
+
+def markup_percent_for(service: Service, *, provider: Provider, category: Category | None) -> Decimal:
+    """The markup that applies to `service`: its own, its category's, its provider's, the default."""
+    for markup in (
+        service.markup_percent,
+        category.default_markup_percent if category is not None else None,
+        provider.default_markup_percent,
+    ):
+        if markup is not None:
+            return markup
+    return settings.DEFAULT_MARKUP_PERCENT
+
+
+def service_rate(
+    service: Service, *, provider: Provider | None = None, category: Category | None = None
+) -> Decimal:
+    """Our rate per 1000 (per package) for `service`, before any customer discount.
+
+    `provider` and `category` default to the service's own; pass them when pricing many services
+    so that no query runs per service.
+    """
+    provider = provider if provider is not None else service.provider
+    if category is None and service.category_id is not None:
+        category = service.category
+    cost = price_cost(provider_rate=service.provider_rate, currency_factor=provider.currency_factor)
+    if service.fixed_rate is not None:
+        price = service.fixed_rate
+    else:
+        markup = markup_percent_for(service, provider=provider, category=category)
+        price = cost * (HUNDRED + markup) / HUNDRED
+    return round_price_up(max(price, cost), conf.price_decimals())
+
+
+def customer_rate(service: Service, customer: Any) -> Decimal:
+    """What `customer` pays per 1000 (per package) for `service`: its rate less their discount.
+
+    `customer` may be an anonymous visitor (no discount). Reads service.provider: select it
+    with the service when pricing many.
+    """
+    discount = getattr(customer, "discount_percent", None) or Decimal(0)
+    cost = price_cost(provider_rate=service.provider_rate, currency_factor=service.provider.currency_factor)
+    discounted = service.rate * (HUNDRED - discount) / HUNDRED
+    return round_price_up(max(discounted, cost), conf.price_decimals())
+
+
+# -- Refusing prices below cost (admin forms and service functions) ----------------------------
+
+
+def markup_check(
+    markup_percent: Decimal | None,
+    *,
+    provider_rate: Decimal | None = None,
+    currency_factor: Decimal | None = None,
+) -> None:
+    """ValidationError when `markup_percent` would sell below cost (any markup below 0 does).
+
+    With the service's provider rate and factor, the message names the cost and the price.
+    """
+    if markup_percent is None or markup_percent >= 0:
+        return
+    currency = settings.PANEL_CURRENCY
+    if provider_rate is not None and currency_factor is not None:
+        cost = price_cost(provider_rate=provider_rate, currency_factor=currency_factor)
+        price = cost * (HUNDRED + markup_percent) / HUNDRED
+        raise ValidationError(
+            f"A markup of {show(markup_percent)}% would sell at {show(price)} {currency}, below the cost "
+            f"of {show(cost)} {currency} per 1000 (the provider's rate {show(provider_rate)} x currency "
+            f"factor {show(currency_factor)}). Use 0% or more.",
+            code="below_cost",
+        )
+    raise ValidationError(
+        f"A markup of {show(markup_percent)}% would sell below cost (the provider's rate x its currency "
+        "factor). Use 0% or more.",
+        code="below_cost",
+    )
+
+
+def fixed_rate_check(fixed_rate: Decimal | None, *, provider_rate: Decimal, currency_factor: Decimal) -> None:
+    """ValidationError naming the cost when `fixed_rate` is below it."""
+    if fixed_rate is None:
+        return
+    cost = price_cost(provider_rate=provider_rate, currency_factor=currency_factor)
+    if fixed_rate < cost:
+        currency = settings.PANEL_CURRENCY
+        raise ValidationError(
+            f"A fixed rate of {show(fixed_rate)} {currency} is below the cost of {show(cost)} {currency} "
+            f"per 1000 (the provider's rate {show(provider_rate)} x currency factor "
+            f"{show(currency_factor)}).",
+            code="below_cost",
+        )

@@ -1,0 +1,60 @@
+"""Reads of the catalog shared by the price list page and the API's `services` action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from catalog.models import Category, Service
+from catalog.pricing import customer_rate
+
+
+def services_for(customer: Any) -> QuerySet[Service]:
+    """The services `customer` (a user, or an anonymous visitor) may see and order, in display order.
+
+    Enabled, not dropped, in a visible category, from an active provider; provider and category
+    come in the same query, so pricing every row with customer_rate costs no further query.
+    """
+    return (
+        Service.objects.filter(
+            enabled=True, dropped_at__isnull=True, category__visible=True, provider__is_active=True
+        )
+        .select_related("provider", "category")
+        .order_by("category__position", "category__name", "category_id", "position", "id")
+    )
+
+
+def services_search(services: QuerySet[Service], *, query: str) -> QuerySet[Service]:
+    """`services` whose name contains `query`, or whose id is `query`."""
+    query = query.strip()
+    if not query:
+        return services
+    condition = Q(name__icontains=query)
+    if query.isdigit() and len(query) < 19:
+        condition |= Q(pk=int(query))
+    return services.filter(condition)
+
+
+@dataclass(frozen=True)
+class PricedService:
+    service: Service
+    rate: Decimal  # the customer's price per 1000 (per package), panel currency
+
+
+@dataclass(frozen=True)
+class PricedCategory:
+    category: Category
+    services: list[PricedService]
+
+
+def price_list(*, customer: Any, query: str = "") -> list[PricedCategory]:
+    """The catalog as `customer` sees it, grouped by category, at their rates; one query."""
+    groups: list[PricedCategory] = []
+    for service in services_search(services_for(customer), query=query):
+        if not groups or groups[-1].category.pk != service.category_id:
+            groups.append(PricedCategory(service.category, []))
+        groups[-1].services.append(PricedService(service, customer_rate(service, customer)))
+    return groups

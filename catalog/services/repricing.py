@@ -1,0 +1,126 @@
+"""Changing what services sell for: markups, fixed rates, categories, enabling; each reprices.
+
+Every function here works in bulk (a bounded number of queries however many services) and
+appends a PriceHistory row for each service whose rate changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from catalog.models import Category, CategoryMapping, PriceHistory, Service
+from catalog.pricing import markup_check, service_rate
+from provider.models import Provider
+
+BATCH = 500
+
+
+def services_reprice(*, services: QuerySet[Service]) -> int:
+    """Recomputes the rate of `services`; returns how many rates changed."""
+    with transaction.atomic():
+        rows = list(services.select_related("provider", "category").order_by("pk"))
+        return _store_rates(rows)
+
+
+def _store_rates(rows: Iterable[Service]) -> int:
+    now = timezone.now()
+    changed = []
+    for service in rows:
+        rate = service_rate(service, provider=service.provider, category=service.category)
+        if rate != service.rate:
+            service.rate = rate
+            service.updated_at = now
+            changed.append(service)
+    Service.objects.bulk_update(changed, ["rate", "updated_at"], batch_size=BATCH)
+    PriceHistory.objects.bulk_create(
+        [PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate) for s in changed],
+        batch_size=BATCH,
+    )
+    return len(changed)
+
+
+def service_reprice(*, service: Service) -> bool:
+    """Recomputes one service's rate (after an admin edited it); True if it changed.
+
+    `service.rate` is updated in place.
+    """
+    changed = services_reprice(services=Service.objects.filter(pk=service.pk))
+    service.rate = Service.objects.values_list("rate", flat=True).get(pk=service.pk)
+    return changed == 1
+
+
+def category_reprice(*, category: Category) -> int:
+    """Reprices the category's services (after its default markup changed)."""
+    return services_reprice(services=Service.objects.filter(category=category))
+
+
+def provider_reprice(*, provider: Provider) -> int:
+    """Reprices the provider's services (after its default markup or currency factor changed)."""
+    return services_reprice(services=Service.objects.filter(provider=provider))
+
+
+def services_set_markup(
+    *, services: QuerySet[Service], markup_percent: Decimal | None, clear_fixed_rate: bool = False
+) -> int:
+    """Gives `services` their own markup (None: inherit again), reprices; returns rates changed.
+
+    ValidationError if the markup would sell below cost. A fixed rate still wins over the markup
+    unless `clear_fixed_rate`.
+    """
+    markup_check(markup_percent)
+    changes: dict[str, object] = {"markup_percent": markup_percent, "updated_at": timezone.now()}
+    if clear_fixed_rate:
+        changes["fixed_rate"] = None
+    with transaction.atomic():
+        ids = list(services.values_list("pk", flat=True))
+        Service.objects.filter(pk__in=ids).update(**changes)
+        return services_reprice(services=Service.objects.filter(pk__in=ids))
+
+
+def services_set_enabled(*, services: QuerySet[Service], enabled: bool) -> int:
+    """Enables or disables `services`; returns how many changed.
+
+    A service the provider dropped is never enabled: the provider would refuse its orders.
+    """
+    targets = services.exclude(enabled=enabled)
+    if enabled:
+        targets = targets.filter(dropped_at__isnull=True)
+    return Service.objects.filter(pk__in=targets.values("pk")).update(
+        enabled=enabled, updated_at=timezone.now()
+    )
+
+
+def services_move(*, services: QuerySet[Service], category: Category) -> int:
+    """Moves `services` to `category` and reprices them (its markup may differ); returns how many moved.
+
+    A moved service stays where the admin put it: sync no longer files it by the provider's category.
+    """
+    with transaction.atomic():
+        ids = list(services.exclude(category=category).values_list("pk", flat=True))
+        Service.objects.filter(pk__in=ids).update(category=category, updated_at=timezone.now())
+        services_reprice(services=Service.objects.filter(pk__in=ids))
+    return len(ids)
+
+
+def category_mapping_set(*, mapping: CategoryMapping, category: Category) -> int:
+    """Points a provider category at `category` and moves the services that followed the old
+    mapping (not those an admin moved by hand); returns how many moved."""
+    with transaction.atomic():
+        old_category_id = (
+            CategoryMapping.objects.filter(pk=mapping.pk).values_list("category_id", flat=True).first()
+        )
+        mapping.category = category
+        mapping.save()
+        if old_category_id is None or old_category_id == category.pk:
+            return 0
+        followers = Service.objects.filter(
+            provider_id=mapping.provider_id,
+            provider_category=mapping.provider_category,
+            category_id=old_category_id,
+        )
+        return services_move(services=followers, category=category)

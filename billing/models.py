@@ -18,6 +18,11 @@ class Balance(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="balance_never_negative")]
+        # Staff move money only through the admin's forms, each behind its own permission.
+        permissions = [
+            ("adjust_balance", "Can adjust a balance (signed, with a reason)"),
+            ("deposit_funds", "Can deposit funds into a balance"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.amount}"
@@ -42,7 +47,9 @@ class LedgerEntry(models.Model):
     amount = AmountField()
     # The balance right after this entry, for statements.
     balance_after = AmountField()
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+    )
     # The staff member behind a deposit or adjustment; empty when the panel did it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -69,7 +76,9 @@ class LedgerEntry(models.Model):
                 ),
                 name="ledger_amount_sign_matches_kind",
             ),
-            models.CheckConstraint(condition=Q(balance_after__gte=0), name="ledger_balance_after_not_negative"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="ledger_balance_after_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["customer", "-id"], name="ledger_customer_recent")]
 

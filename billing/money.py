@@ -7,8 +7,9 @@ a refund is rounded down, so rounding never hands out more than was taken.
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import models
 
 AMOUNT_PLACES = 5
@@ -17,14 +18,16 @@ AMOUNT_QUANTUM = Decimal(1).scaleb(-AMOUNT_PLACES)  # 0.00001
 RATE_PLACES = 10
 RATE_DIGITS = 24
 ZERO = Decimal("0.00000")
+# The largest amount an AmountField holds: 13 integer digits and 5 decimal places.
+MAX_AMOUNT = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_PLACES) - AMOUNT_QUANTUM
 
 
-def AmountField(**kwargs) -> models.DecimalField:  # noqa: N802 (reads like a field class)
+def AmountField(**kwargs) -> models.DecimalField:
     """A money amount in the panel's currency, 5 decimal places."""
     return models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, **kwargs)
 
 
-def RateField(**kwargs) -> models.DecimalField:  # noqa: N802
+def RateField(**kwargs) -> models.DecimalField:
     """A price per 1000 units (or per package), with the provider's digits."""
     return models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, **kwargs)
 
@@ -38,13 +41,40 @@ def amount(value: Decimal | int | str) -> Decimal:
     return quantized
 
 
+def parse_amount(value: Decimal | int | str) -> Decimal:
+    """`value` as an exact amount, for input from people and callers alike.
+
+    Raises ValueError with a message fit to show when `value` is not a finite number, is a float
+    (binary fractions are not money), has more than 5 decimal places or does not fit an AmountField.
+    The sign is the caller's business.
+    """
+    if isinstance(value, float):
+        raise ValueError("Money is never a float; pass a Decimal or a string")
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{value!r} is not an amount") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not an amount")
+    if abs(number) > MAX_AMOUNT:
+        raise ValueError(f"{value} is too large")
+    return amount(number)
+
+
+def money_display(value: Decimal) -> str:
+    """An amount as people read it, with the panel's currency: "12.50000 USD"."""
+    return f"{value} {settings.PANEL_CURRENCY}"
+
+
 def charge_for(rate: Decimal, units: int, *, per_package: bool = False) -> Decimal:
     """What `units` cost at `rate` per 1000 (or `rate` per package), rounded half-up to an amount."""
     raw = rate if per_package else rate * units / 1000
     return raw.quantize(AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def refund_for(charge: Decimal, *, undelivered: int, ordered: int, already_refunded: Decimal = ZERO) -> Decimal:
+def refund_for(
+    charge: Decimal, *, undelivered: int, ordered: int, already_refunded: Decimal = ZERO
+) -> Decimal:
     """The share of `charge` for `undelivered` of `ordered` units, rounded down, never more than is left."""
     if ordered <= 0 or undelivered <= 0:
         return ZERO

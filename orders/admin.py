@@ -60,6 +60,10 @@ class LedgerInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Part of the order's page: whoever may view the order sees its money.
+        return request.user.has_perm("orders.view_order")
+
 
 class EventInline(admin.TabularInline):
     model = OrderEvent
@@ -74,6 +78,9 @@ class EventInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("orders.view_order")
 
 
 class AttachForm(forms.Form):
@@ -146,6 +153,10 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Poll the selected orders now")
     def poll_now(self, request, queryset):
         ids = list(queryset.filter(submission=Submission.SENT).values_list("provider_id", "pk"))
+        # Polling may refund: the history says who set it off, before what it changed.
+        OrderEvent.objects.bulk_create(
+            [OrderEvent(order_id=pk, actor=request.user, message="Polled now by staff") for _, pk in ids]
+        )
         changed = 0
         for provider in Provider.objects.filter(pk__in={provider_id for provider_id, _ in ids}):
             report = polling.orders_poll_ids(
@@ -182,7 +193,8 @@ class OrderAdmin(admin.ModelAdmin):
 
             raise PermissionDenied
         order = get_object_or_404(Order, pk=order_id)
-        form = form_class(request.POST or None)
+        # Not `request.POST or None`: an empty POST (an unticked confirmation alone) must be bound and fail.
+        form = form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 run(order, form.cleaned_data)

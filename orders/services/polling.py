@@ -146,8 +146,8 @@ def orders_apply_statuses(
                     )
                 continue
             order.unknown_polls = 0
-            _apply_one(order, answer, factor, events, refunds)
-            applied.changed += 1
+            if _apply_one(order, answer, factor, events, refunds):
+                applied.changed += 1
         Order.objects.bulk_update(
             orders,
             [
@@ -174,7 +174,8 @@ def _apply_one(
     factor: Decimal,
     events: list[OrderEvent],
     refunds: list[tuple[Order, Decimal, str]],
-) -> None:
+) -> bool:
+    """Apply one readable answer to `order`; True when its status moved."""
     if answer.start_count is not None:
         order.start_count = answer.start_count
     if answer.remains is not None:
@@ -182,14 +183,12 @@ def _apply_one(
     if answer.charge is not None:
         order.cost = (answer.charge * factor).quantize(AMOUNT_QUANTUM)
     if answer.status == order.status:
-        return
+        return False
     previous, order.status = order.status, answer.status
     events.append(OrderEvent(order=order, message=f"{previous} → {answer.status}"))
-    if (
-        answer.status in FINAL
-        and order.cancel_state == CancelState.SENT
-        and answer.status != OrderStatus.CANCELED
-    ):
+    # A cancel carried out in part ends Partial (what was delivered stays delivered); only an
+    # order that completed anyway tells us the provider did not act on the accepted cancel.
+    if answer.status == OrderStatus.COMPLETED and order.cancel_state == CancelState.SENT:
         order.cancel_state = CancelState.REFUSED
     amount = _refund_due(order, answer.status, order.remains)
     if amount > 0:
@@ -198,6 +197,7 @@ def _apply_one(
             (order, amount, f"{answer.status}: {order.remains or 0} of {order.quantity} not delivered")
         )
         events.append(OrderEvent(order=order, message=f"Refunded {amount} {currency}"))
+    return True
 
 
 def orders_poll_all(providers: Iterable[Provider] | None = None) -> dict[str, PollReport | None]:

@@ -65,6 +65,9 @@ def order_request_cancel(*, customer, order_id) -> Order:
             .update(cancel_state=CancelState.REQUESTED)
         )
         if not updated:
+            # Claimed by a worker between our read and the update: its `add` is under way.
+            if Order.objects.filter(pk=order.pk, submission=Submission.SENDING).exists():
+                raise OrderRefused("The order is being sent right now; try again in a minute")
             raise OrderRefused("A cancel was already requested for this order")
         OrderEvent.objects.create(order=order, message="Cancel requested by the customer")
     order.refresh_from_db()

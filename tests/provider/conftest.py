@@ -1,7 +1,7 @@
 """Fixtures for the provider tests: a live simulator on a free loopback port, a client bound to it,
 and a scripted stand-in provider for answer shapes the simulator never sends.
 
-Nothing here needs a database or Django settings.
+Only `provider_row` and `web_client` need Django (and the database); nothing else here does.
 """
 
 import json
@@ -25,6 +25,26 @@ def simulator() -> Iterator[Simulator]:
     """A simulator whose clock moves only by `advance()`: tests decide when orders progress."""
     with Simulator(KEY, seed=0, time_scale=0) as sim:
         yield sim
+
+
+@pytest.fixture
+def provider_row(db, simulator: Simulator, settings):
+    """A Provider row pointing at the simulator, with quick timeouts."""
+    from decimal import Decimal
+
+    from provider.models import Provider
+
+    settings.PROVIDER_READ_TIMEOUT = Decimal("1")
+    settings.PROVIDER_CONNECT_TIMEOUT = Decimal("1")
+    return Provider.objects.create(name="Simulator", api_url=simulator.url, api_key=KEY)
+
+
+@pytest.fixture
+def web_client():
+    """Django's test client (here `client` is the provider client)."""
+    from django.test import Client
+
+    return Client()
 
 
 @pytest.fixture

@@ -1,0 +1,41 @@
+"""The customer's money pages: how to add funds (with the deposits so far) and the ledger."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from billing.models import EntryKind, LedgerEntry
+from billing.selectors import balance_amount
+
+ENTRIES_PER_PAGE = 25
+KIND_FILTERS = [("", "All"), *EntryKind.choices]
+
+
+@login_required
+@require_GET
+def add_funds(request: HttpRequest) -> HttpResponse:
+    deposits = LedgerEntry.objects.filter(
+        customer=request.user, kind__in=[EntryKind.DEPOSIT, EntryKind.ADJUSTMENT]
+    ).order_by("-id")
+    page = Paginator(deposits, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "balance": balance_amount(customer_id=request.user.pk)}
+    return render(request, "billing/funds.html", context)
+
+
+@login_required
+@require_GET
+def transactions(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    entries = LedgerEntry.objects.filter(customer=request.user).order_by("-id")
+    if kind in EntryKind.values:
+        entries = entries.filter(kind=kind)
+    else:
+        kind = ""
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "kind": kind, "kind_filters": KIND_FILTERS}
+    template = "billing/_transaction_table.html" if request.htmx else "billing/transactions.html"
+    return render(request, template, context)

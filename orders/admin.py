@@ -46,41 +46,35 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LedgerInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Part of the order's page, never edited there: whoever may view the order sees it."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("orders.view_order")
+
+
+class LedgerInline(ReadOnlyInline):
     model = LedgerEntry
     fields = ["created_at", "kind", "amount", "balance_after", "reason", "created_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "ledger entries"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        # Part of the order's page: whoever may view the order sees its money.
-        return request.user.has_perm("orders.view_order")
-
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = OrderEvent
     fields = ["at", "message", "actor"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "history"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("orders.view_order")
 
 
 class AttachForm(forms.Form):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from billing.services import ledger_refund
 from orders.errors import (
@@ -18,7 +21,7 @@ from orders.errors import (
     OrderRefused,
 )
 from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
-from provider.client import MAX_IDS_PER_CALL, ProviderError, ProviderRefused
+from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider
 from provider.services import provider_client
 from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus, RefillStatus
@@ -107,9 +110,20 @@ class ForwardReport:
     failed_calls: int = 0
 
 
-def _chunks(items: list, size: int = MAX_IDS_PER_CALL):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks_by_provider(
+    rows: Iterable[tuple[int, int, Any]],
+) -> Iterator[tuple[Provider, ProviderClient, dict[Any, int]]]:
+    """From (provider id, our id, the provider's id) rows: each provider's client with chunks of
+    up to 100 ids, as {the provider's id: our id}."""
+    by_provider: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    for provider_id, pk, remote_id in rows:
+        by_provider[provider_id].append((pk, remote_id))
+    for provider in Provider.objects.filter(pk__in=list(by_provider)):
+        client = provider_client(provider)
+        items = by_provider[provider.pk]
+        for start in range(0, len(items), MAX_IDS_PER_CALL):
+            chunk = items[start : start + MAX_IDS_PER_CALL]
+            yield provider, client, {remote_id: pk for pk, remote_id in chunk}
 
 
 def cancels_send() -> ForwardReport:
@@ -118,41 +132,35 @@ def cancels_send() -> ForwardReport:
     pending = Order.objects.filter(
         cancel_state=CancelState.REQUESTED, submission=Submission.SENT
     ).values_list("provider_id", "pk", "provider_order_id")
-    by_provider: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for provider_id, pk, provider_order_id in pending:
-        by_provider[provider_id].append((pk, provider_order_id))
-    for provider in Provider.objects.filter(pk__in=list(by_provider)):
-        client = provider_client(provider)
-        for chunk in _chunks(by_provider[provider.pk]):
-            ours = {provider_order_id: pk for pk, provider_order_id in chunk}
-            try:
-                answers = client.cancel(list(ours))
-            except ProviderError as error:
-                # `cancel` may have reached the provider; asking again later is harmless.
-                report.failed_calls += 1
-                log.warning("provider %s: cancels not forwarded: %s", provider.name, error)
-                continue
-            accepted = [ours[pid] for pid, answer in answers.items() if answer is True and pid in ours]
-            refused = {
-                ours[pid]: answer for pid, answer in answers.items() if isinstance(answer, ProviderRefused)
-            }
-            with transaction.atomic():
-                Order.objects.filter(pk__in=accepted, cancel_state=CancelState.REQUESTED).update(
-                    cancel_state=CancelState.SENT
-                )
-                Order.objects.filter(pk__in=list(refused), cancel_state=CancelState.REQUESTED).update(
-                    cancel_state=CancelState.REFUSED
-                )
-                OrderEvent.objects.bulk_create(
-                    [OrderEvent(order_id=pk, message="Cancel forwarded to the provider") for pk in accepted]
-                    + [
-                        OrderEvent(order_id=pk, message=f"Cancel refused: {r.message}")
-                        for pk, r in refused.items()
-                    ]
-                )
-            report.sent += len(accepted)
-            report.refused += len(refused)
+    for provider, client, ours in _chunks_by_provider(pending):
+        try:
+            answers = client.cancel(list(ours))
+        except ProviderError as error:
+            # `cancel` may have reached the provider; asking again later is harmless.
+            report.failed_calls += 1
+            log.warning("provider %s: cancels not forwarded: %s", provider.name, error)
+            continue
+        answers = {ours[pid]: answer for pid, answer in answers.items() if pid in ours}
+        accepted = [pk for pk, answer in answers.items() if answer is True]
+        refused = {pk: answer for pk, answer in answers.items() if isinstance(answer, ProviderRefused)}
+        with transaction.atomic():
+            Order.objects.filter(pk__in=accepted, cancel_state=CancelState.REQUESTED).update(
+                cancel_state=CancelState.SENT
+            )
+            Order.objects.filter(pk__in=list(refused), cancel_state=CancelState.REQUESTED).update(
+                cancel_state=CancelState.REFUSED
+            )
+            events = [OrderEvent(order_id=pk, message="Cancel forwarded to the provider") for pk in accepted]
+            for pk, refusal in refused.items():
+                events.append(OrderEvent(order_id=pk, message=f"Cancel refused: {refusal.message}"))
+            OrderEvent.objects.bulk_create(events)
+        report.sent += len(accepted)
+        report.refused += len(refused)
     return report
+
+
+def _locked_refills(ours: dict[Any, int]) -> list[Refill]:
+    return list(Refill.objects.select_for_update().filter(pk__in=list(ours.values())).order_by("pk"))
 
 
 def refills_send() -> ForwardReport:
@@ -161,81 +169,57 @@ def refills_send() -> ForwardReport:
     queued = Refill.objects.filter(submission=Submission.QUEUED).values_list(
         "order__provider_id", "pk", "order__provider_order_id"
     )
-    by_provider: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for provider_id, pk, provider_order_id in queued:
-        by_provider[provider_id].append((pk, provider_order_id))
-    for provider in Provider.objects.filter(pk__in=list(by_provider)):
-        client = provider_client(provider)
-        for chunk in _chunks(by_provider[provider.pk]):
-            ours = {provider_order_id: pk for pk, provider_order_id in chunk}
-            try:
-                answers = client.refills(list(ours))
-            except ProviderError as error:
-                report.failed_calls += 1
-                log.warning("provider %s: refills not forwarded: %s", provider.name, error)
-                continue
-            with transaction.atomic():
-                refills = list(
-                    Refill.objects.select_for_update().filter(pk__in=list(ours.values())).order_by("pk")
-                )
-                by_pk = {refill.pk: refill for refill in refills}
-                for provider_order_id, answer in answers.items():
-                    refill = by_pk.get(ours.get(provider_order_id))
-                    if refill is None or refill.submission != Submission.QUEUED:
-                        continue
-                    if isinstance(answer, ProviderRefused):
-                        refill.submission, refill.status, refill.error = (
-                            Submission.REJECTED,
-                            RefillStatus.REJECTED,
-                            answer.message,
-                        )
-                        report.refused += 1
-                    else:
-                        refill.submission, refill.provider_refill_id = Submission.SENT, str(answer)
-                        report.sent += 1
-                Refill.objects.bulk_update(refills, ["submission", "status", "error", "provider_refill_id"])
+    for provider, client, ours in _chunks_by_provider(queued):
+        try:
+            answers = client.refills(list(ours))
+        except ProviderError as error:
+            report.failed_calls += 1
+            log.warning("provider %s: refills not forwarded: %s", provider.name, error)
+            continue
+        with transaction.atomic():
+            refills = _locked_refills(ours)
+            by_pk = {refill.pk: refill for refill in refills}
+            for provider_order_id, answer in answers.items():
+                refill = by_pk.get(ours.get(provider_order_id))
+                if refill is None or refill.submission != Submission.QUEUED:
+                    continue
+                if isinstance(answer, ProviderRefused):
+                    refill.submission, refill.status = Submission.REJECTED, RefillStatus.REJECTED
+                    refill.error = answer.message
+                    report.refused += 1
+                else:
+                    refill.submission, refill.provider_refill_id = Submission.SENT, str(answer)
+                    report.sent += 1
+            Refill.objects.bulk_update(refills, ["submission", "status", "error", "provider_refill_id"])
     return report
 
 
 def refills_poll() -> int:
     """Read the status of forwarded, unfinished refills, 100 a call. Returns how many changed."""
-    from django.utils import timezone
-
     changed = 0
     open_refills = Refill.objects.filter(submission=Submission.SENT).exclude(status__in=FINAL_REFILL_STATUSES)
     rows = open_refills.order_by(F("last_checked_at").asc(nulls_first=True), "pk").values_list(
         "order__provider_id", "pk", "provider_refill_id"
     )
-    by_provider: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for provider_id, pk, provider_refill_id in rows:
-        by_provider[provider_id].append((pk, provider_refill_id))
-    for provider in Provider.objects.filter(pk__in=list(by_provider)):
-        client = provider_client(provider)
-        for chunk in _chunks(by_provider[provider.pk]):
-            ours = {provider_refill_id: pk for pk, provider_refill_id in chunk}
-            try:
-                answers = client.refill_statuses(list(ours))
-            except ProviderError as error:
-                log.warning("provider %s: refill statuses not read: %s", provider.name, error)
-                continue
-            now = timezone.now()
-            with transaction.atomic():
-                refills = list(
-                    Refill.objects.select_for_update().filter(pk__in=list(ours.values())).order_by("pk")
-                )
-                by_pk = {refill.pk: refill for refill in refills}
-                for provider_refill_id, answer in answers.items():
-                    refill = by_pk.get(ours.get(str(provider_refill_id)))
-                    if refill is None or refill.status in FINAL_REFILL_STATUSES:
-                        continue
-                    if (
-                        not isinstance(answer, ProviderRefused)
-                        and answer.status
-                        and answer.status != refill.status
-                    ):
-                        refill.status = answer.status
-                        changed += 1
-                for refill in refills:
-                    refill.last_checked_at = now
-                Refill.objects.bulk_update(refills, ["status", "last_checked_at"])
+    for provider, client, ours in _chunks_by_provider(rows):
+        try:
+            answers = client.refill_statuses(list(ours))
+        except ProviderError as error:
+            log.warning("provider %s: refill statuses not read: %s", provider.name, error)
+            continue
+        now = timezone.now()
+        with transaction.atomic():
+            refills = _locked_refills(ours)
+            by_pk = {refill.pk: refill for refill in refills}
+            for provider_refill_id, answer in answers.items():
+                refill = by_pk.get(ours.get(str(provider_refill_id)))
+                if refill is None or refill.status in FINAL_REFILL_STATUSES:
+                    continue
+                status = None if isinstance(answer, ProviderRefused) else answer.status
+                if status and status != refill.status:
+                    refill.status = status
+                    changed += 1
+            for refill in refills:
+                refill.last_checked_at = now
+            Refill.objects.bulk_update(refills, ["status", "last_checked_at"])
     return changed

@@ -30,6 +30,10 @@ test: $(VENV)/.installed .env
 test-all: $(VENV)/.installed .env
 	$(PY) -m pytest
 
+# Benchmarks on a database of their own (panel_bench, created afresh); BENCH_QUICK=1 for smaller sizes.
+bench: $(VENV)/.installed .env
+	$(PY) -m benchmarks
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -105,6 +105,9 @@ class Order(models.Model):
                 fields=["service", "link"], condition=~Q(status__in=FINAL), name="order_active_link"
             ),
             models.Index(fields=["customer", "-id"], name="order_customer_recent"),
+            # The orders page filtered by status: its count and its page, newest first, read
+            # only that status's entries of that customer (benchmarks/orders_page.py).
+            models.Index(fields=["customer", "status", "-id"], name="order_customer_status_recent"),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_celery_beat",
     "django_guid",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
     "panel",
     "provider",
     "catalog",
@@ -67,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "panel.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "panel.urls"
@@ -75,6 +82,12 @@ AUTH_USER_MODEL = "panel.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # The admin's login and `client.login` in tests.
+    "django.contrib.auth.backends.ModelBackend",
+    # The customer site: e-mail login, verification, rate limits, two-factor.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 
 TEMPLATES = [
     {
@@ -124,6 +137,10 @@ else:
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # Seconds a worker waits before looking at an empty queue folder again (kombu's default
+        # is 1): an order waits up to this long before its worker sends it. A listdir ten times a
+        # second costs nothing; see benchmarks/forwarding.py.
+        "polling_interval": 0.1,
     }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -210,6 +227,16 @@ PROVIDER_API_KEY = env.str("PROVIDER_API_KEY", "")
 if bool(PROVIDER_API_URL) != bool(PROVIDER_API_KEY):
     raise ImproperlyConfigured("Set both PROVIDER_API_URL and PROVIDER_API_KEY, or neither.")
 
+# --- API v2 (panel.api: our own API for resellers; see templates/api/ and /api/v2/openapi.json) ---
+# Requests per API key per minute, counted in the cache (Redis in production, so shared by every
+# web process); past it the answer is {"error": "Too many requests"}, HTTP 200 and Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", 600, min=1)
+# Calls with a missing or wrong key per client address (an IPv6 /64) per minute; past it that
+# address gets "Too many requests" for the rest of the minute, so keys cannot be guessed quickly.
+API_INVALID_KEY_LIMIT_PER_MINUTE = env.int("API_INVALID_KEY_LIMIT_PER_MINUTE", 30, min=1)
+# The largest request body the API reads, in bytes; DATA_UPLOAD_MAX_MEMORY_SIZE applies as well.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", 1024 * 1024, min=1024)
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = (
@@ -229,6 +256,52 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000, min=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
+
+# --- Customer accounts (django-allauth): e-mail login, verification, two-factor ------------
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# "mandatory": no login before the address is confirmed. Development (DEBUG) defaults to
+# "optional" so that a console e-mail is not in the way; tests run as production does.
+ACCOUNT_EMAIL_VERIFICATION = env.choice(
+    "ACCOUNT_EMAIL_VERIFICATION",
+    ("mandatory", "optional", "none"),
+    "optional" if DEBUG and not TESTING else "mandatory",
+)
+# A code typed on the page the customer is on: no switching browsers on a phone. allauth
+# offers it with mandatory verification only; otherwise the e-mail carries a link.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # ask ("Remember me")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PANEL_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+# Per IP and per account ("key"); failed logins also lock the account for a while.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PANEL_NAME
+MFA_RECOVERY_CODE_COUNT = 10
+
+# --- Content-Security-Policy (panel.csp): no inline script or style on the customer site ------
+# Pico CSS draws its icons from data: URIs; allauth's TOTP QR code is a data: image.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+# The admin's own templates (and some of ours for it) set style attributes; scripts stay strict.
+CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,5 +1,5 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -10,9 +10,18 @@ admin.site.site_header = "Reseller panel administration"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
+    # API v2 (/api/v2, /api/v2/openapi.json) and the API page (/account/api/).
+    path("", include("panel.api.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Short addresses for allauth's views; the rest of allauth lives under account/.
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("signup/", account_views.signup, name="signup"),
+    path("account/", views.account, name="account"),
+    path("account/", include("allauth.urls")),
+    path("orders/", include("orders.urls")),
+    path("", include("billing.urls")),
     path("services/", include("catalog.urls")),
+    path("admin/dashboard/", admin.site.admin_view(views.admin_dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
 ]

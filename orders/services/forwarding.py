@@ -71,11 +71,16 @@ def order_submit(*, order_id: int) -> str | None:
 
 def _mark_sent(order: Order, provider_order_id: int) -> str:
     with transaction.atomic():
-        # A late answer still counts after the sweeper called the order unknown.
+        # A late answer still counts after the sweeper called the order unknown, and settles what
+        # the sweeper flagged it for: nothing is left for an admin to resolve.
         updated = Order.objects.filter(
             pk=order.pk, submission__in=[Submission.SENDING, Submission.UNKNOWN]
         ).update(
-            submission=Submission.SENT, provider_order_id=provider_order_id, error="", next_attempt_at=None
+            submission=Submission.SENT,
+            provider_order_id=provider_order_id,
+            error="",
+            next_attempt_at=None,
+            flagged=False,
         )
         if updated:
             OrderEvent.objects.create(
@@ -155,11 +160,15 @@ def orders_sweep() -> tuple[int, list[int]]:
                     order_id=order_id,
                     message="Stuck while sending: outcome unknown. An admin must resolve it.",
                 )
-    due = (
+    due = list(
         Order.objects.filter(submission=Submission.QUEUED, updated_at__lt=now - LOST_TASK_AFTER)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .exclude(status=OrderStatus.CANCELED)
         .order_by("pk")
         .values_list("pk", flat=True)[:10_000]
     )
-    return len(stuck), list(due)
+    # A task that is only late (a backlog behind a slow provider) looks lost too. Stamping the
+    # orders queued again means one new task per LOST_TASK_AFTER, not one per sweep: otherwise
+    # every sweep adds a copy for every waiting order and the backlog outgrows the workers.
+    Order.objects.filter(pk__in=due, submission=Submission.QUEUED).update(updated_at=now)
+    return len(stuck), due

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -148,24 +149,45 @@ def orders_apply_statuses(
             order.unknown_polls = 0
             if _apply_one(order, answer, factor, events, refunds):
                 applied.changed += 1
-        Order.objects.bulk_update(
-            orders,
-            [
-                "status",
-                "start_count",
-                "remains",
-                "cost",
-                "last_checked_at",
-                "unknown_polls",
-                "flagged",
-                "cancel_state",
-            ],
-        )
+        _write_back(orders)
         if refunds:
             ledger_refund_many(refunds=refunds)
             applied.refunds = len(refunds)
         OrderEvent.objects.bulk_create(events)
     return applied
+
+
+# What applying an answer may change on an order, written back in one statement per chunk.
+_WRITTEN = (
+    "status", "start_count", "remains", "cost", "last_checked_at", "unknown_polls", "flagged", "cancel_state",
+)  # fmt: skip
+
+
+def _write_back(orders: list[Order]) -> None:
+    """Saves the `_WRITTEN` fields of `orders` in one UPDATE ... FROM unnest(<one array per column>).
+
+    Not bulk_update: it builds a CASE per field and row, which costs Django about 0.4 s of CPU per
+    chunk of 100 orders (most of a poll round's time). One array per column keeps the statement
+    short and the same for every chunk, so psycopg parses it once.
+    """
+    if not orders:
+        return
+    fields = [field for field in Order._meta.concrete_fields if field.name in _WRITTEN]
+    quote = connection.ops.quote_name
+    arrays: list[list[Any]] = [[order.pk for order in orders]]
+    arrays += [
+        [field.get_db_prep_save(getattr(order, field.attname), connection) for order in orders]
+        for field in fields
+    ]
+    columns = [quote(field.column) for field in fields]
+    casts = ", ".join(["%s::bigint[]", *(f"%s::{field.db_type(connection)}[]" for field in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Order._meta.db_table)} AS t "  # noqa: S608 (our own names)
+            f"SET {', '.join(f'{column} = v.{column}' for column in columns)} "
+            f"FROM unnest({casts}) AS v(id, {', '.join(columns)}) WHERE t.id = v.id",
+            arrays,
+        )
 
 
 def _apply_one(

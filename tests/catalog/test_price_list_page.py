@@ -104,7 +104,8 @@ def test_the_page_runs_the_same_number_of_queries_for_3_or_60_services(
         make_service(category=categories[n])
     with CaptureQueriesContext(connection) as few:
         signed_in.get(URL)
-    assert len(few) == 3  # the session, the user, the services with their category and provider
+    # The session, the user, the header's balance, the services with their category and provider.
+    assert len(few) == 4
     for n in range(57):
         make_service(
             category=categories[n % 3],

@@ -16,7 +16,10 @@ def test_dashboard_requires_login(client):
 
 
 def test_customer_logs_in_with_e_mail_and_sees_the_dashboard(client, customer):
-    response = client.post("/login/", {"username": "customer@example.com", "password": "correct-horse-42"})
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=customer, email=customer.email, verified=True, primary=True)
+    response = client.post("/login/", {"login": "customer@example.com", "password": "correct-horse-42"})
     assert response.status_code == 302
     page = client.get("/dashboard/")
     assert page.status_code == 200
@@ -27,7 +30,7 @@ def test_login_form_refuses_csrf_less_posts(customer):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/login/", {"username": "customer@example.com", "password": "correct-horse-42"})
+    response = strict.post("/login/", {"login": "customer@example.com", "password": "correct-horse-42"})
     assert response.status_code == 403
 
 

@@ -1,0 +1,345 @@
+"""The customer's order pages. Thin: they read input, call one service function, and render.
+
+Every query is scoped to request.user: another customer's order is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from billing.money import charge_for
+from billing.selectors import balance_amount
+from catalog.models import Category, Service
+from catalog.pricing import customer_rate
+from catalog.selectors import services_for, services_search
+from orders.errors import INCORRECT_REQUEST, OrderRefused
+from orders.forms import MassOrderForm, OrderForm, mass_line_params
+from orders.models import FINAL, CancelState, Order, Refill, Submission
+from orders.services.params import order_params_parse
+from orders.services.placing import order_place
+from orders.services.requests import REFILLABLE, order_request_cancel, order_request_refill
+from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
+
+ORDERS_PER_PAGE = 25
+REFILLS_PER_PAGE = 25
+SEARCH_LIMIT = 200
+# Stands in for a link not typed yet, so that the live price can be shown before it is.
+_PRICE_LINK = "https://example.com/"
+STATUS_FILTERS = [("", "All"), *[(status.value, status.label) for status in OrderStatus]]
+
+
+# --- Shared reads -----------------------------------------------------------------------------
+
+
+def customer_orders(customer) -> QuerySet[Order]:
+    """The customer's orders with their service, and whether a refill of each is under way.
+
+    One query per page whatever its length: the refill check is a subquery.
+    """
+    open_refills = Refill.objects.filter(order=OuterRef("pk")).exclude(status__in=FINAL_REFILL_STATUSES)
+    return (
+        Order.objects.filter(customer=customer)
+        .select_related("service")
+        .annotate(refill_open=Exists(open_refills))
+        .order_by("-id")
+    )
+
+
+def decorate(order: Order) -> Order:
+    """Adds what the templates show: progress, and which buttons the order has."""
+    ordered = order.quantity or 0
+    if order.status == OrderStatus.COMPLETED:
+        delivered = ordered
+    elif order.remains is not None:
+        delivered = min(max(ordered - order.remains, 0), ordered)
+    else:
+        delivered = 0
+    order.delivered = delivered
+    order.percent = round(100 * delivered / ordered) if ordered else 0
+    order.can_cancel = (
+        order.service.cancel
+        and order.status not in FINAL
+        and order.submission in (Submission.QUEUED, Submission.SENT)
+        and order.cancel_state == CancelState.NONE
+    )
+    order.can_refill = (
+        order.service.refill
+        and order.status in REFILLABLE
+        and order.submission == Submission.SENT
+        and not getattr(order, "refill_open", False)
+    )
+    order.cancel_pending = order.cancel_state in (CancelState.REQUESTED, CancelState.SENT) and not (
+        order.is_final
+    )
+    return order
+
+
+def _customer_order(request: HttpRequest, pk: int) -> Order:
+    return get_object_or_404(customer_orders(request.user), pk=pk)
+
+
+def _back(request: HttpRequest, order: Order) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("orders:detail", pk=order.pk)
+
+
+# --- New order ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Picker:
+    """What the service picker shows: categories, the listed services, the chosen one."""
+
+    categories: list[Category]
+    category: Category | None
+    query: str
+    services: list[Service]
+    service: Service | None
+    rate: Decimal | None
+
+
+def _int(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _picker(request: HttpRequest, data) -> Picker:
+    orderable = services_for(request.user)
+    categories = list(
+        Category.objects.filter(pk__in=orderable.values("category_id")).order_by("position", "name")
+    )
+    picked = data.get("picked", "")
+    query = "" if picked == "category" else data.get("q", "").strip()[:100]
+    wanted = None if picked == "category" else _int(data.get("service"))
+    chosen = orderable.filter(pk=wanted).first() if wanted else None
+    category = next((c for c in categories if c.pk == _int(data.get("category"))), None)
+    if chosen is not None and picked != "q" and category is None:
+        category = next((c for c in categories if c.pk == chosen.category_id), None)
+    if query:
+        services = list(services_search(orderable, query=query)[:SEARCH_LIMIT])
+    else:
+        category = category or (categories[0] if categories else None)
+        services = list(orderable.filter(category=category)) if category else []
+    if chosen is None or (picked in ("q", "category") and chosen not in services):
+        chosen = services[0] if services else None
+    if chosen is not None and chosen not in services:
+        services.insert(0, chosen)
+    rate = customer_rate(chosen, request.user) if chosen else None
+    return Picker(categories, category, query, services, chosen, rate)
+
+
+def _price(service: Service, customer, data) -> dict:
+    """The live price of what the form holds, computed as order_place computes the charge."""
+    raw = {key: data.get(key, "") for key in data if key not in ("csrfmiddlewaretoken",)}
+    if not (raw.get("link") or "").strip():
+        raw["link"] = _PRICE_LINK
+    rate = customer_rate(service, customer)
+    try:
+        parsed = order_params_parse(service=service, raw=raw)
+    except OrderRefused as refusal:
+        return {"rate": rate, "charge": None, "hint": _readable(refusal.message)}
+    charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)
+    balance = balance_amount(customer_id=customer.pk)
+    return {
+        "rate": rate,
+        "charge": charge,
+        "units": parsed.units,
+        "short": charge > balance,
+        "balance": balance,
+    }
+
+
+def _readable(message: str) -> str:
+    """API v2's "Incorrect request: quantity is required" as a person says it: "Quantity is required"."""
+    prefix = f"{INCORRECT_REQUEST}: "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+        message = message[:1].upper() + message[1:]
+    return message.replace("_", " ")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    picker = _picker(request, data)
+    form = None
+    if picker.service is not None:
+        typed = {key: data.get(key) for key in data if key not in ("csrfmiddlewaretoken", "picked")}
+        bound = request.method == "POST"
+        form = OrderForm(data if bound else None, initial=typed, service=picker.service)
+    refusal = service_error = None
+    if request.method == "POST" and picker.service is None:
+        service_error = "Choose a service."
+    elif request.method == "POST" and form is not None:
+        if str(picker.service.pk) != data.get("service", "").strip():
+            service_error = "That service is not available; choose another."
+        else:
+            try:
+                order = order_place(customer=request.user, service_id=picker.service.pk, params=form.params())
+            except OrderRefused as error:
+                form.is_valid()
+                if error.field in form.fields:
+                    form.add_error(error.field, error.message)
+                elif error.field == "service":
+                    service_error = error.message
+                else:
+                    refusal = error.message
+            else:
+                messages.success(
+                    request, f"Order {order.pk} placed: {order.quantity} for {order.charge} {_currency()}."
+                )
+                return redirect("orders:detail", pk=order.pk)
+    context = {
+        "picker": picker,
+        "form": form,
+        "refusal": refusal,
+        "service_error": service_error,
+        "price": _price(picker.service, request.user, data) if picker.service else None,
+    }
+    template = "orders/_order_form.html" if request.htmx and request.method == "GET" else "orders/new.html"
+    return render(request, template, context)
+
+
+def _currency() -> str:
+    from django.conf import settings
+
+    return settings.PANEL_CURRENCY
+
+
+@login_required
+@require_GET
+def order_price(request: HttpRequest) -> HttpResponse:
+    service = services_for(request.user).filter(pk=_int(request.GET.get("service")) or 0).first()
+    price = _price(service, request.user, request.GET) if service else None
+    return render(request, "orders/_price.html", {"price": price})
+
+
+# --- Mass order -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mass_order(request: HttpRequest) -> HttpResponse:
+    form = MassOrderForm(request.POST or None)
+    results = []
+    if request.method == "POST" and form.is_valid():
+        for number, line in form.cleaned_data["orders"]:
+            parsed = mass_line_params(line)
+            if parsed is None:
+                results.append(
+                    {"number": number, "line": line, "error": "Write: service ID | link | quantity"}
+                )
+                continue
+            service_id, params = parsed
+            try:
+                order = order_place(customer=request.user, service_id=service_id, params=params)
+            except OrderRefused as error:
+                results.append({"number": number, "line": line, "error": error.message})
+            else:
+                results.append({"number": number, "line": line, "order": order})
+        placed = sum(1 for result in results if "order" in result)
+        level = messages.SUCCESS if placed == len(results) else messages.WARNING
+        messages.add_message(request, level, f"{placed} of {len(results)} orders placed.")
+    return render(request, "orders/mass.html", {"form": form, "results": results})
+
+
+# --- Following orders ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:200]
+    orders = customer_orders(request.user)
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    else:
+        status = ""
+    if query:
+        condition = Q(link__icontains=query)
+        if query.isdigit() and len(query) < 19:
+            condition |= Q(pk=int(query))
+        orders = orders.filter(condition)
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    for order in page.object_list:
+        decorate(order)
+    context = {"page": page, "status": status, "query": query, "status_filters": STATUS_FILTERS}
+    template = "orders/_order_table.html" if request.htmx else "orders/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = decorate(_customer_order(request, pk))
+    # Not order.events: that is the staff's history, with the provider's ids and words in it.
+    context = {
+        "order": order,
+        "money": list(order.ledger.order_by("id")),
+        "refills": list(order.refills.all()),
+    }
+    return render(request, "orders/detail.html", context)
+
+
+def _row_or_back(request: HttpRequest, order: Order, notice: str, ok: bool) -> HttpResponse:
+    if request.htmx:
+        order = decorate(_customer_order(request, order.pk))
+        # The row's buttons send the customer back to the page it sits on, not to this POST's URL.
+        page = request.htmx.current_url_abs_path or reverse("orders:list")
+        context = {"order": order, "notice": notice, "ok": ok, "next_url": page}
+        return render(request, "orders/_order_row.html", context)
+    (messages.success if ok else messages.error)(request, notice)
+    return _back(request, order)
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _customer_order(request, pk)
+    try:
+        order = order_request_cancel(customer=request.user, order_id=order.pk)
+    except OrderRefused as error:
+        return _row_or_back(request, order, error.message, ok=False)
+    if order.status == OrderStatus.CANCELED:
+        notice = f"Order {order.pk} canceled; {order.refunded} {_currency()} refunded."
+    else:
+        notice = f"Cancel of order {order.pk} requested."
+    return _row_or_back(request, order, notice, ok=True)
+
+
+@login_required
+@require_POST
+def order_refill(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _customer_order(request, pk)
+    try:
+        refill = order_request_refill(customer=request.user, order_id=order.pk)
+    except OrderRefused as error:
+        return _row_or_back(request, order, error.message, ok=False)
+    return _row_or_back(request, order, f"Refill {refill.pk} of order {order.pk} requested.", ok=True)
+
+
+@login_required
+@require_GET
+def refill_list(request: HttpRequest) -> HttpResponse:
+    refills = (
+        Refill.objects.filter(order__customer=request.user).select_related("order__service").order_by("-id")
+    )
+    page = Paginator(refills, REFILLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orders/refills.html", {"page": page})

@@ -1,0 +1,54 @@
+"""The API page of the customer area (`/account/api/`): the key, and the documentation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from panel.api.definitions import COMMON_ERRORS, MAX_IDS
+from panel.api.docs import api_docs
+from panel.apikeys import api_key_create, api_key_revoke
+from panel.models import ApiKey
+
+
+@login_required
+@never_cache  # the page that shows a new key must never be kept by a browser or a proxy
+@require_http_methods(["GET", "POST"])
+@sensitive_variables("raw")
+def api_page(request: HttpRequest) -> HttpResponse:
+    """GET: the key's prefix and dates, and the docs. POST `do=create`: a new key (the old one is
+    revoked), shown on this response only. POST `do=revoke`: no key any more."""
+    raw = None
+    if request.method == "POST":
+        what = request.POST.get("do")
+        if what == "create":
+            _, raw = api_key_create(customer=request.user)
+        elif what == "revoke":
+            if api_key_revoke(customer=request.user):
+                messages.success(request, "Your API key was revoked: calls with it are refused from now on.")
+            return redirect("account_api")
+        else:
+            return HttpResponseBadRequest("Unknown request")
+    key = ApiKey.objects.filter(customer=request.user, revoked_at__isnull=True).first()
+    url = request.build_absolute_uri(reverse("api_v2"))
+    return render(
+        request,
+        "api/page.html",
+        {
+            "key": key,
+            "new_key": raw,
+            "api_url": url,
+            "openapi_url": request.build_absolute_uri(reverse("api_v2_openapi")),
+            "actions": api_docs(url=url, customer=request.user),
+            "common_errors": COMMON_ERRORS,
+            "max_ids": MAX_IDS,
+            "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
+        },
+    )

@@ -1,0 +1,101 @@
+"""The API v2 front door (`/api/v2`) and its OpenAPI description (`/api/v2/openapi.json`).
+
+The front door is thin: read the parameters (parsing), check the caller's address and key
+(throttle, panel.apikeys), count the call, find the action and its form (definitions) and hand
+them to the action (actions). Every answer is JSON with HTTP 200, errors as {"error": text}
+(shared/api-v2.md): a malformed request is "Incorrect request", never a Django error page. Only a
+bug in the panel gives a 500; no kind of input does.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET
+
+from panel.api import logs, throttle
+from panel.api.actions import HANDLERS
+from panel.api.definitions import ACTIONS, INCORRECT_REQUEST, INVALID_API_KEY, TOO_MANY_REQUESTS
+from panel.api.openapi import openapi_document
+from panel.api.parsing import Malformed, read_params
+from panel.apikeys import api_key_customer
+
+log = logging.getLogger("panel.api")
+logs.install()
+
+
+def _answer(answer: Any, *, retry_after: int | None = None) -> JsonResponse:
+    # safe=False: several actions answer with a list.
+    response = JsonResponse(answer, safe=False)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@csrf_exempt  # called by other programs with a key, never by a browser with a session
+@sensitive_post_parameters("key")
+@sensitive_variables("params")
+@never_cache
+def api_v2(request: HttpRequest) -> JsonResponse:
+    started = time.monotonic()
+    try:
+        params = read_params(request)
+    except Malformed as why:
+        log.info("api v2: incorrect request: %s", why)
+        return _answer({"error": INCORRECT_REQUEST})
+
+    address = throttle.address_of(request)
+    retry_after = throttle.address_blocked(address)
+    if retry_after is not None:
+        log.info("api v2: %s is refused for %d s after too many invalid keys", address, retry_after)
+        return _answer({"error": TOO_MANY_REQUESTS}, retry_after=retry_after)
+    customer = api_key_customer(params.get("key", ""))
+    if customer is None:
+        throttle.bad_key_from(address)
+        log.info("api v2: invalid API key from %s", address)
+        return _answer({"error": INVALID_API_KEY})
+    retry_after = throttle.customer_call(customer.pk)
+    if retry_after is not None:
+        log.info(
+            "api v2: customer %s is over %d calls a minute", customer.pk, settings.API_RATE_LIMIT_PER_MINUTE
+        )
+        return _answer({"error": TOO_MANY_REQUESTS}, retry_after=retry_after)
+
+    name = params.get("action", "")
+    action = ACTIONS.get(name)
+    form = action.form_for(set(params)) if action is not None else None
+    if action is None or form is None:
+        log.info("api v2: customer %s: incorrect request: action %.40r", customer.pk, name)
+        return _answer({"error": INCORRECT_REQUEST})
+    try:
+        answer = HANDLERS[action.name](customer, params, form)
+    except Malformed as why:
+        answer = {"error": INCORRECT_REQUEST}
+        log.info("api v2: customer %s %s: incorrect request: %s", customer.pk, action.name, why)
+    outcome = answer["error"] if isinstance(answer, dict) and "error" in answer else "ok"
+    log.debug(
+        "api v2: customer %s %s (%s): %s (%d ms)",
+        customer.pk,
+        action.name,
+        form.title,
+        outcome,
+        (time.monotonic() - started) * 1000,
+    )
+    return _answer(answer)
+
+
+@require_GET
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3 description of API v2, generated from panel.api.definitions."""
+    document = openapi_document(
+        server_url=request.build_absolute_uri("/").rstrip("/"), path=reverse("api_v2")
+    )
+    return JsonResponse(document, json_dumps_params={"indent": 2})

@@ -1,0 +1,66 @@
+"""At phone width (390x844) no page scrolls sideways, and the menu reaches every page."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from orders.models import Order
+from orders.services.placing import order_place
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+PAGES = [
+    "/dashboard/",
+    "/orders/",
+    "/orders/new/",
+    "/orders/mass/",
+    "/orders/refills/",
+    "/funds/",
+    "/transactions/",
+    "/account/",
+    "/services/",
+    "/account/2fa/",
+    "/account/password/change/",
+]
+
+
+def test_every_page_fits_a_phone_and_the_menu_works(
+    live_server, open_page, make_customer, service, log_in, screenshot
+):
+    cache.clear()
+    customer = make_customer("100")
+    followers = service("Instagram Followers [Refill 30 days]")
+    for n in range(4):
+        order_place(
+            customer=customer,
+            service_id=followers.pk,
+            # Long links must wrap, not widen the page.
+            params={
+                "link": f"https://instagram.com/p/{'averyveryverylongpostname' * 4}{n}",
+                "quantity": "100",
+            },
+        )
+    Order.objects.filter(customer=customer).update(start_count=15603, remains=40, status="In progress")
+
+    page = open_page(viewport=PHONE)
+    log_in(page, customer.email)
+    blocked = {}
+    for url in PAGES:
+        page.csp_errors.clear()
+        page.goto(f"{live_server.url}{url}")
+        blocked[url] = list(page.csp_errors)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways at 390px by {overflow}px"
+
+    page.goto(f"{live_server.url}/dashboard/")
+    assert not page.locator("#nav-side").is_visible()  # the sidebar is for wide screens
+    page.get_by_text("Menu", exact=True).click()
+    page.locator("#nav-mobile").get_by_role("link", name="Orders").click()
+    page.wait_for_url(re.compile(r".*/orders/$"))
+    expect(page.locator("table.orders tbody tr")).to_have_count(4)
+    screenshot(page, "orders-phone")
+    assert {url: errors for url, errors in blocked.items() if errors} == {}
+    assert page.csp_errors == []

@@ -1,0 +1,61 @@
+import pytest
+
+PAGES = [
+    "/dashboard/",
+    "/orders/",
+    "/orders/new/",
+    "/orders/mass/",
+    "/orders/refills/",
+    "/funds/",
+    "/transactions/",
+    "/account/",
+]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_visitor_is_sent_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/login/?next={url}")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_customer_sees_every_page(logged_in, make_customer, catalog, url):
+    response = logged_in(make_customer()).get(url)
+    assert response.status_code == 200
+    assert b'href="/orders/new/"' in response.content  # the navigation is there
+
+
+def test_money_is_shown_with_its_currency(logged_in, make_customer, settings):
+    settings.PANEL_CURRENCY = "EUR"
+    page = logged_in(make_customer("12.5")).get("/dashboard/").content.decode()
+    assert "12.50 EUR" in page
+
+
+def test_the_account_page_links_password_two_factor_and_the_api(logged_in, make_customer):
+    page = logged_in(make_customer()).get("/account/").content.decode()
+    assert 'href="/account/password/change/"' in page
+    assert 'href="/account/2fa/"' in page
+    assert 'href="/account/api/"' in page
+
+
+def test_add_funds_says_plainly_that_the_admin_credits_balances(logged_in, make_customer):
+    customer = make_customer("30")
+    page = logged_in(customer).get("/funds/").content.decode()
+    assert "the admin credits balances" in page
+    assert "+30.00 USD" in page and "test funds" in page
+
+
+def test_the_dashboard_shows_balance_spend_and_recent_orders(logged_in, make_customer, refillable, place):
+    customer = make_customer("50")
+    order = place(customer, refillable, quantity=1000)
+    page = logged_in(customer).get("/dashboard/").content.decode()
+    assert f'id="order-{order.pk}"' in page
+    spent = order.charge
+    balance = 50 - spent
+    from panel.templatetags.panel_site import money
+
+    assert money(spent) in page and money(balance) in page
+    assert "<progress" in page

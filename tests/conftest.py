@@ -16,6 +16,20 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
+def catalog(provider) -> dict:
+    """The first enabled service of each type, imported from the `provider` fixture of the suite
+    (each suite points it at its own simulator)."""
+    from catalog.models import Service
+    from catalog.services import catalog_sync
+
+    catalog_sync(provider=provider)
+    services: dict = {}
+    for service in Service.objects.filter(provider=provider, enabled=True).order_by("pk"):
+        services.setdefault(service.type, service)
+    return services
+
+
+@pytest.fixture
 def customer(django_user_model):
     return django_user_model.objects.create_user(email="customer@example.com", password="correct-horse-42")
 

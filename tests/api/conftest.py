@@ -20,7 +20,6 @@ from django.core.cache import cache
 from billing.models import Balance, LedgerEntry
 from billing.services import ledger_deposit
 from catalog.models import Service, ServiceType
-from catalog.services import catalog_sync
 from orders.models import Order, Refill, Submission
 from orders.services.forwarding import order_submit
 from orders.services.params import FIELDS
@@ -71,16 +70,6 @@ def provider(db, simulator, settings) -> Provider:
     settings.PROVIDER_READ_TIMEOUT = Decimal("2")
     settings.PROVIDER_CONNECT_TIMEOUT = Decimal("1")
     return Provider.objects.create(name="Simulator", api_url=simulator.url, api_key=simulator.key)
-
-
-@pytest.fixture
-def catalog(provider) -> dict[str, Service]:
-    """The first enabled service of each type, imported from the simulator."""
-    catalog_sync(provider=provider)
-    services: dict[str, Service] = {}
-    for service in Service.objects.filter(provider=provider, enabled=True).order_by("pk"):
-        services.setdefault(service.type, service)
-    return services
 
 
 @pytest.fixture

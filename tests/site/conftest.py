@@ -11,7 +11,6 @@ from allauth.account.models import EmailAddress
 
 from billing.services import ledger_deposit
 from catalog.models import Service, ServiceType
-from catalog.services import catalog_sync
 from orders.services.forwarding import order_submit
 from orders.services.placing import order_place
 from panel.models import User
@@ -33,16 +32,6 @@ def provider(db, simulator, settings) -> Provider:
     settings.PROVIDER_READ_TIMEOUT = Decimal("2")
     settings.PROVIDER_CONNECT_TIMEOUT = Decimal("2")
     return Provider.objects.create(name="Simulator", api_url=simulator.url, api_key=simulator.key)
-
-
-@pytest.fixture
-def catalog(provider) -> dict[str, Service]:
-    """The first enabled service of each type."""
-    catalog_sync(provider=provider)
-    services: dict[str, Service] = {}
-    for service in Service.objects.filter(provider=provider, enabled=True).order_by("pk"):
-        services.setdefault(service.type, service)
-    return services
 
 
 @pytest.fixture

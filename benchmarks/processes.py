@@ -1,4 +1,5 @@
-"""Child processes of a benchmark (gunicorn, a Celery worker): output in a file, stopped with their group."""
+"""Child processes of a benchmark or a test (gunicorn, a Celery worker): output in a file, stopped
+with their group. The tests import them too (tests/conftest.py), so both start them the same way."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+import requests
+
 from benchmarks.bootstrap import ROOT
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """This process's environment, unbuffered output and `extra`: a child's, unless it is given another."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
 
 
 class Child:
@@ -23,7 +31,7 @@ class Child:
         self.popen = subprocess.Popen(
             args,
             cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env=environment() if env is None else env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -40,12 +48,23 @@ class Child:
             if self.popen.poll() is not None:
                 break
             time.sleep(0.1)
-        raise RuntimeError(f"{self.name} did not print {text!r}:\n{self.output()[-3000:]}")
+        raise RuntimeError(f"{self.name} did not print {text!r}:\n{self.output()[-4000:]}")
 
-    def stop(self, timeout: float = 20) -> None:
+    def wait_until_serving(self, url: str, timeout: float = 60) -> None:
+        """Returns once `url` answers (whatever the status); raises if the process ends or time runs out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.popen.poll() is None:
+            try:
+                requests.get(url, timeout=5)
+                return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer {url}:\n{self.output()[-4000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
         if self.popen.poll() is None:
             try:
-                os.killpg(self.popen.pid, signal.SIGTERM)
+                os.killpg(self.popen.pid, sig)
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(self.popen.pid, signal.SIGKILL)
@@ -83,29 +102,39 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def gunicorn_args(port: int, *options: str) -> list[str]:
+    """The command serving the panel with gunicorn on 127.0.0.1:`port`, with more `options`."""
+    return [sys.executable, "-m", "gunicorn", "panel.wsgi", "-b", f"127.0.0.1:{port}", *options]
+
+
+def celery_worker_args(*, concurrency: int, node: str) -> list[str]:
+    """The command of a Celery worker of `concurrency` prefork processes named `node`, logging each task."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "panel",
+        "worker",
+        "-c",
+        str(concurrency),
+        "-l",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        node,
+    ]
+
+
 def celery_worker(log_dir: Path, *, concurrency: int = 2, env: dict[str, str] | None = None) -> Child:
     """A Celery worker on the bench database and this process's broker, ready when returned."""
     worker = Child(
         "worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "panel",
-            "worker",
-            "-c",
-            str(concurrency),
-            "-l",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"bench-{os.getpid()}@%h",
-        ],
+        celery_worker_args(concurrency=concurrency, node=f"bench-{os.getpid()}@%h"),
         log_dir=log_dir,
-        env=env,
+        env=environment(**(env or {})),
     )
     try:
         worker.wait_for_output("ready.", timeout=90)

@@ -74,6 +74,18 @@ def measure_round(provider, count: int) -> dict[str, float]:
     }
 
 
+def insert_sent_orders(*, owners, service, count: int, vacuum: bool = True) -> None:
+    """`count` sent orders (Pending), charged, that `provider_answer` answers for."""
+    fixtures.insert_orders(
+        owners=owners,
+        service=service,
+        count=count,
+        first_provider_order_id=FIRST_PROVIDER_ORDER_ID,
+        quantity=QUANTITY,
+        vacuum=vacuum,
+    )
+
+
 def run(ctx) -> list[Result]:
     sizes = (1_000, 10_000) if ctx.quick else (1_000, 10_000, 100_000)
     simulator = ctx.simulator
@@ -87,13 +99,7 @@ def run(ctx) -> list[Result]:
         for count in sizes:
             fixtures.clear_orders()
             started = time.perf_counter()
-            fixtures.insert_orders(
-                owners=owners,
-                service=service,
-                count=count,
-                first_provider_order_id=FIRST_PROVIDER_ORDER_ID,
-                quantity=QUANTITY,
-            )
+            insert_sent_orders(owners=owners, service=service, count=count)
             ctx.log(f"status sync: {count:,} orders inserted in {time.perf_counter() - started:.1f} s")
             measured = measure_round(provider, count)
             chunks = math.ceil(count / 100)

@@ -22,7 +22,13 @@ from billing.forms import AdjustBalanceForm, DepositForm
 from billing.models import Balance, LedgerEntry
 from billing.money import money_display
 from billing.selectors import balance_amount
-from billing.services import BillingError, InsufficientFunds, ledger_adjust, ledger_deposit
+from billing.services import (
+    AlreadyRecorded,
+    BillingError,
+    InsufficientFunds,
+    ledger_adjust,
+    ledger_deposit,
+)
 
 if TYPE_CHECKING:
     from panel.models import User
@@ -89,7 +95,11 @@ class BalanceAdmin(ReadOnlyAdmin):
                     amount=form.cleaned_data["amount"],
                     created_by=_staff(request),
                     reason=form.cleaned_data["reason"],
+                    request_token=form.cleaned_data["request_token"],
                 )
+            except AlreadyRecorded as already:
+                self.message_user(request, str(already), messages.WARNING)
+                return self._back_to(request, customer.pk)
             except InsufficientFunds as error:
                 form.add_error("amount", str(error))
             except BillingError as error:
@@ -119,7 +129,11 @@ class BalanceAdmin(ReadOnlyAdmin):
                     amount=form.cleaned_data["amount"],
                     created_by=_staff(request),
                     reason=form.cleaned_data["reason"],
+                    request_token=form.cleaned_data["request_token"],
                 )
+            except AlreadyRecorded as already:
+                self.message_user(request, str(already), messages.WARNING)
+                return self._back_to(request, form.customer.pk)
             except BillingError as error:
                 form.add_error(None, str(error))
             else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -13,7 +15,13 @@ def _amount_field(help_text: str) -> forms.DecimalField:
     return forms.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, help_text=help_text)
 
 
-class AdjustBalanceForm(forms.Form):
+class _SubmittedOnce(forms.Form):
+    """A form whose hidden one-time token lets billing record it once, however often it is sent."""
+
+    request_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class AdjustBalanceForm(_SubmittedOnce):
     amount = _amount_field("Signed: positive adds to the balance, negative takes from it.")
     reason = forms.CharField(max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -24,7 +32,7 @@ class AdjustBalanceForm(forms.Form):
         return amount
 
 
-class DepositForm(forms.Form):
+class DepositForm(_SubmittedOnce):
     email = forms.EmailField(label="Customer's e-mail address")
     amount = _amount_field("Added to the customer's balance.")
     reason = forms.CharField(

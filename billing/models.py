@@ -55,12 +55,16 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=500, blank=True)
+    # The one-time token of the staff form that made a deposit or adjustment: a form sent twice
+    # (a double click, a browser retry) records one entry.
+    request_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-id"]
         verbose_name_plural = "ledger entries"
         constraints = [
+            models.UniqueConstraint(fields=["request_token"], name="ledger_request_token_unique"),
             # "Charged once, refunded at most once" is a database fact.
             models.UniqueConstraint(
                 fields=["order", "kind"],

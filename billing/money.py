@@ -61,6 +61,11 @@ def parse_amount(value: Decimal | int | str) -> Decimal:
     return amount(number)
 
 
+def amount_text(value: Decimal) -> str:
+    """An amount as the APIs write it: a string with exactly AMOUNT_PLACES decimals ("12.50000")."""
+    return str(value.quantize(AMOUNT_QUANTUM))
+
+
 def money_display(value: Decimal) -> str:
     """An amount as people read it, with the panel's currency: "12.50000 USD"."""
     return f"{value} {settings.PANEL_CURRENCY}"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -25,6 +26,7 @@ from django.utils import timezone
 from billing.models import Balance, EntryKind, LedgerEntry
 from billing.money import parse_amount
 from orders.models import Order
+from panel.sql import insert_parts, mark_saved
 
 if TYPE_CHECKING:
     from panel.models import User
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 NOT_ENOUGH_FUNDS = "Not enough funds on balance"
 REASON_MAX_LENGTH = cast(int, LedgerEntry._meta.get_field("reason").max_length)
 _ONE_PER_ORDER = "ledger_one_charge_one_refund_per_order"
+_ONE_PER_STAFF_FORM = "ledger_request_token_unique"
 
 
 class BillingError(Exception):
@@ -47,6 +50,14 @@ class InsufficientFunds(BillingError):
 
 class AlreadyCharged(BillingError):
     """The order has its charge entry already; charging it again is a bug in the caller."""
+
+
+class AlreadyRecorded(BillingError):
+    """A staff form's request token was used already: `entry` is what that first submission made."""
+
+    def __init__(self, entry: LedgerEntry) -> None:
+        super().__init__(f"This was recorded already (ledger entry {entry.pk}); nothing was added")
+        self.entry = entry
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -96,6 +107,7 @@ def _violated_constraint(error: IntegrityError) -> str | None:
 
 _BALANCE = connection.ops.quote_name(Balance._meta.db_table)
 _ORDER = connection.ops.quote_name(Order._meta.db_table)
+_LEDGER = connection.ops.quote_name(LedgerEntry._meta.db_table)
 
 
 def _credit(customer_id: int, value: Decimal) -> Decimal:
@@ -115,6 +127,18 @@ def _credit(customer_id: int, value: Decimal) -> Decimal:
         return cursor.fetchone()[0]
 
 
+# The one conditional debit (design: "one UPDATE ... WHERE balance >= x"): _debit runs it alone,
+# ledger_charge as the CTE that feeds its entry. Its parameters come from _debit_params.
+_DEBIT = (
+    f"UPDATE {_BALANCE} SET amount = amount - %s, updated_at = %s "  # noqa: S608 (our table)
+    "WHERE customer_id = %s AND amount >= %s RETURNING amount"
+)
+
+
+def _debit_params(customer_id: int, value: Decimal) -> list[Any]:
+    return [value, timezone.now(), customer_id, value]
+
+
 def _debit(customer_id: int, value: Decimal) -> Decimal:
     """Take `value` from the balance if it covers it; returns the new balance.
 
@@ -123,11 +147,7 @@ def _debit(customer_id: int, value: Decimal) -> Decimal:
     winner's result, so the balance cannot be spent twice.
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_BALANCE} SET amount = amount - %s, updated_at = %s "  # noqa: S608
-            "WHERE customer_id = %s AND amount >= %s RETURNING amount",
-            [value, timezone.now(), customer_id, value],
-        )
+        cursor.execute(_DEBIT, _debit_params(customer_id, value))
         row = cursor.fetchone()
     if row is None:
         raise InsufficientFunds()
@@ -156,46 +176,83 @@ def balance_get_or_create(*, customer_id: int) -> Balance:
     return balance
 
 
-def ledger_deposit(*, customer: User, amount: Decimal, created_by: User | None, reason: str) -> LedgerEntry:
+def _staff_entry(
+    *, customer: User, kind: EntryKind, value: Decimal, request_token: UUID | None, **fields
+) -> LedgerEntry:
+    """Move `value` (credit when positive) and append its entry, once per `request_token`.
+
+    A second use of the token rolls the whole movement back and raises AlreadyRecorded. Two
+    submissions racing with one token queue on the unique index: the second fails once the
+    first commits.
+    """
+    try:
+        with transaction.atomic():
+            balance_after = _credit(customer.pk, value) if value > 0 else _debit(customer.pk, -value)
+            return LedgerEntry.objects.create(
+                customer_id=customer.pk,
+                kind=kind,
+                amount=value,
+                balance_after=balance_after,
+                request_token=request_token,
+                **fields,
+            )
+    except IntegrityError as error:
+        if request_token is None or _violated_constraint(error) != _ONE_PER_STAFF_FORM:
+            raise
+        raise AlreadyRecorded(LedgerEntry.objects.get(request_token=request_token)) from None
+
+
+def ledger_deposit(
+    *,
+    customer: User,
+    amount: Decimal,
+    created_by: User | None,
+    reason: str,
+    request_token: UUID | None = None,
+) -> LedgerEntry:
     """Credit `amount` (> 0, at most 5 decimal places) to the customer's balance.
 
     `created_by` is the staff member behind it, None when the panel or a command did it.
-    Returns the deposit entry; its `balance_after` is the new balance.
+    Returns the deposit entry; its `balance_after` is the new balance. With `request_token`
+    (a staff form's), raises AlreadyRecorded when that token made an entry already.
     """
     value = _positive_amount(amount, what="A deposit")
     text = _clean_reason(reason)
-    with transaction.atomic():
-        balance_after = _credit(customer.pk, value)
-        return LedgerEntry.objects.create(
-            customer_id=customer.pk,
-            kind=EntryKind.DEPOSIT,
-            amount=value,
-            balance_after=balance_after,
-            created_by=created_by,
-            reason=text,
-        )
+    return _staff_entry(
+        customer=customer,
+        kind=EntryKind.DEPOSIT,
+        value=value,
+        request_token=request_token,
+        created_by=created_by,
+        reason=text,
+    )
 
 
-def ledger_adjust(*, customer: User, amount: Decimal, created_by: User | None, reason: str) -> LedgerEntry:
+def ledger_adjust(
+    *,
+    customer: User,
+    amount: Decimal,
+    created_by: User | None,
+    reason: str,
+    request_token: UUID | None = None,
+) -> LedgerEntry:
     """Correct the customer's balance by signed, non-zero `amount`, with a required reason.
 
     Returns the adjustment entry. Raises InsufficientFunds (and moves nothing) when a negative
-    adjustment would take the balance below zero.
+    adjustment would take the balance below zero, and AlreadyRecorded like ledger_deposit.
     """
     value = _exact_amount(amount)
     if value == 0:
         raise BillingError("An adjustment must not be zero")
     text = _clean_reason(reason, required=True)
-    with transaction.atomic():
-        balance_after = _credit(customer.pk, value) if value > 0 else _debit(customer.pk, -value)
-        return LedgerEntry.objects.create(
-            customer_id=customer.pk,
-            kind=EntryKind.ADJUSTMENT,
-            amount=value,
-            balance_after=balance_after,
-            created_by=created_by,
-            reason=text,
-        )
+    return _staff_entry(
+        customer=customer,
+        kind=EntryKind.ADJUSTMENT,
+        value=value,
+        request_token=request_token,
+        created_by=created_by,
+        reason=text,
+    )
 
 
 # --- Orders: charge once, refund at most once -----------------------------------------------------
@@ -213,21 +270,33 @@ def ledger_charge(*, order: Order) -> LedgerEntry:
     if order.pk is None:
         raise BillingError("An order is charged after it is saved")
     value = _positive_amount(order.charge, what="A charge")
+    entry = LedgerEntry(
+        customer_id=order.customer_id, kind=EntryKind.CHARGE, amount=-value, order_id=order.pk
+    )
+    # The debit and the entry in one statement (order intake's hot path): the conditional
+    # UPDATE of _debit, whose new balance the INSERT takes as balance_after; no balance row
+    # covering the charge, no row returned, nothing written.
+    columns, values, params = insert_parts(entry, sql={"balance_after": "debit.amount"})
+    statement = (
+        f"WITH debit AS ({_DEBIT}) "  # noqa: S608 (our tables)
+        f"INSERT INTO {_LEDGER} ({columns}) SELECT {values} FROM debit RETURNING id, balance_after"
+    )
     try:
-        # A savepoint: the debit and the entry roll back together, and the caller may go on.
+        # A savepoint: should the entry break a constraint (a second charge), the debit rolls
+        # back with it and the caller's transaction stays usable.
         with transaction.atomic():
-            balance_after = _debit(order.customer_id, value)
-            return LedgerEntry.objects.create(
-                customer_id=order.customer_id,
-                kind=EntryKind.CHARGE,
-                amount=-value,
-                balance_after=balance_after,
-                order_id=order.pk,
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [*_debit_params(order.customer_id, value), *params])
+                row = cursor.fetchone()
+            if row is None:
+                raise InsufficientFunds()
     except IntegrityError as error:
         if _violated_constraint(error) == _ONE_PER_ORDER:
             raise AlreadyCharged(f"Order {order.pk} is charged already") from error
         raise
+    mark_saved(entry, row[0])
+    entry.balance_after = row[1]
+    return entry
 
 
 def _refundable(kinds: set[str], order_id: int, value: Decimal, charge: Decimal, refunded: Decimal) -> bool:

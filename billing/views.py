@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from billing.models import EntryKind, LedgerEntry
-from billing.selectors import balance_amount
+from billing.models import EntryKind
+from billing.selectors import balance_amount, ledger_entries
 
 ENTRIES_PER_PAGE = 25
 KIND_FILTERS = [("", "All"), *EntryKind.choices]
@@ -18,9 +18,9 @@ KIND_FILTERS = [("", "All"), *EntryKind.choices]
 @login_required
 @require_GET
 def add_funds(request: HttpRequest) -> HttpResponse:
-    deposits = LedgerEntry.objects.filter(
-        customer=request.user, kind__in=[EntryKind.DEPOSIT, EntryKind.ADJUSTMENT]
-    ).order_by("-id")
+    deposits = ledger_entries(customer_id=request.user.pk).filter(
+        kind__in=[EntryKind.DEPOSIT, EntryKind.ADJUSTMENT]
+    )
     page = Paginator(deposits, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "balance": balance_amount(customer_id=request.user.pk)}
     return render(request, "billing/funds.html", context)
@@ -30,11 +30,9 @@ def add_funds(request: HttpRequest) -> HttpResponse:
 @require_GET
 def transactions(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    entries = LedgerEntry.objects.filter(customer=request.user).order_by("-id")
-    if kind in EntryKind.values:
-        entries = entries.filter(kind=kind)
-    else:
+    if kind not in EntryKind.values:
         kind = ""
+    entries = ledger_entries(customer_id=request.user.pk, kind=EntryKind(kind) if kind else None)
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "kind": kind, "kind_filters": KIND_FILTERS}
     template = "billing/_transaction_table.html" if request.htmx else "billing/transactions.html"

@@ -75,8 +75,15 @@ def customer_rate(service: Service, customer: Any) -> Decimal:
     with the service when pricing many.
     """
     discount = getattr(customer, "discount_percent", None) or Decimal(0)
-    cost = price_cost(provider_rate=service.provider_rate, currency_factor=service.provider.currency_factor)
-    discounted = service.rate * (HUNDRED - discount) / HUNDRED
+    return discounted_rate(
+        service, currency_factor=service.provider.currency_factor, discount_percent=discount
+    )
+
+
+def discounted_rate(service: Service, *, currency_factor: Decimal, discount_percent: Decimal) -> Decimal:
+    """customer_rate with the provider's currency factor and the customer's discount given."""
+    cost = price_cost(provider_rate=service.provider_rate, currency_factor=currency_factor)
+    discounted = service.rate * (HUNDRED - discount_percent) / HUNDRED
     return round_price_up(max(discounted, cost), conf.price_decimals())
 
 

@@ -25,6 +25,12 @@ INCORRECT_REQUEST = "Incorrect request"
 REFILL_NOT_FOUND = "Refill not found"
 REFILL_DISABLED = "Refill is disabled for this service"
 CANCEL_DISABLED = "Cancel is disabled for this service"
+CANCEL_TOO_LATE = "This order can no longer be canceled"
+CANCEL_WHILE_SENDING = "The order is being sent right now; try again in a minute"
+CANCEL_ALREADY_REQUESTED = "A cancel was already requested for this order"
+REFILL_NOT_COMPLETED = "Only a completed order can be refilled"
+REFILL_UNDER_WAY = "A refill of this order is already under way"
+IDEMPOTENCY_KEY_REUSED = "This idempotency key was already used for a different order"
 
 
 def quantity_below(minimum: int) -> str:

@@ -10,27 +10,11 @@ from __future__ import annotations
 from django import forms
 
 from catalog.models import Service, ServiceType
-from orders.services.params import FIELDS
+from orders.services.params import FIELDS, OPTIONAL_FIELDS
 
 MAX_MASS_LINES = 100
 
-# Parameters a type may leave out (orders.services.params decides; this only drops `required`).
-OPTIONAL = frozenset(
-    {
-        "runs",
-        "interval",
-        "country",
-        "device",
-        "type_of_traffic",
-        "google_keyword",
-        "referring_url",
-        "old_posts",
-        "delay",
-        "expiry",
-    }
-)
 DRIP_FEED = ("runs", "interval")
-LISTS = frozenset({"comments", "usernames", "hashtags", "groups", "keywords"})
 
 
 def _number(label: str, help_text: str = "", **attrs) -> forms.CharField:
@@ -99,7 +83,7 @@ def _field(name: str, service: Service) -> forms.Field:
     field = makers[name]()
     # order_place is the judge of what is missing; the browser only gets a hint.
     field.required = False
-    field.optional = name in OPTIONAL
+    field.optional = name in OPTIONAL_FIELDS
     if not field.optional:
         field.widget.attrs["required"] = True
     return field

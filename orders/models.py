@@ -161,3 +161,30 @@ class Refill(models.Model):
 
     def __str__(self) -> str:
         return f"Refill {self.pk} of order {self.order_id}"
+
+
+class IdempotencyKey(models.Model):
+    """A customer's `Idempotency-Key` (REST) or `idempotency_key` (API v2) and the order it placed.
+
+    The unique (customer, key) row is taken before the order is placed, in the same
+    transaction: a concurrent request with the same key waits on it and then replays the first
+    one's order. A refused request rolls its row back, so a refusal is never replayed. Rows are
+    kept at least settings.IDEMPOTENCY_KEY_HOURS, then purged.
+    """
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    # SHA-256 of the request's service and parameters: the same key with another body is refused.
+    fingerprint = models.CharField(max_length=64)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.customer_id})"

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from orders.services import forwarding, polling, requests
+from orders.services import forwarding, idempotency, polling, requests
 from provider.models import Provider
 
 
@@ -45,3 +45,8 @@ def send_refills() -> None:
 @shared_task(ignore_result=True)
 def poll_refills() -> None:
     requests.refills_poll()
+
+
+@shared_task(ignore_result=True)
+def purge_idempotency_keys() -> None:
+    idempotency.idempotency_keys_purge()

@@ -5,6 +5,7 @@ Every query is scoped to request.user: another customer's order is a 404, never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.money import charge_for
+from billing.money import charge_for, money_display
 from billing.selectors import balance_amount
 from catalog.models import Category, Service
 from catalog.pricing import customer_rate
@@ -202,7 +203,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                     refusal = error.message
             else:
                 messages.success(
-                    request, f"Order {order.pk} placed: {order.quantity} for {order.charge} {_currency()}."
+                    request, f"Order {order.pk} placed: {order.quantity} for {money_display(order.charge)}."
                 )
                 return redirect("orders:detail", pk=order.pk)
     context = {
@@ -214,12 +215,6 @@ def order_new(request: HttpRequest) -> HttpResponse:
     }
     template = "orders/_order_form.html" if request.htmx and request.method == "GET" else "orders/new.html"
     return render(request, template, context)
-
-
-def _currency() -> str:
-    from django.conf import settings
-
-    return settings.PANEL_CURRENCY
 
 
 @login_required
@@ -309,30 +304,36 @@ def _row_or_back(request: HttpRequest, order: Order, notice: str, ok: bool) -> H
     return _back(request, order)
 
 
-@login_required
-@require_POST
-def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def _order_request(request: HttpRequest, pk: int, ask: Callable[[Order], str]) -> HttpResponse:
+    """Asks for a cancel or a refill of the customer's order `pk`: `ask` returns the notice."""
     order = _customer_order(request, pk)
     try:
-        order = order_request_cancel(customer=request.user, order_id=order.pk)
+        notice = ask(order)
     except OrderRefused as error:
         return _row_or_back(request, order, error.message, ok=False)
-    if order.status == OrderStatus.CANCELED:
-        notice = f"Order {order.pk} canceled; {order.refunded} {_currency()} refunded."
-    else:
-        notice = f"Cancel of order {order.pk} requested."
     return _row_or_back(request, order, notice, ok=True)
 
 
 @login_required
 @require_POST
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    def ask(order: Order) -> str:
+        order = order_request_cancel(customer=request.user, order_id=order.pk)
+        if order.status == OrderStatus.CANCELED:
+            return f"Order {order.pk} canceled; {money_display(order.refunded)} refunded."
+        return f"Cancel of order {order.pk} requested."
+
+    return _order_request(request, pk, ask)
+
+
+@login_required
+@require_POST
 def order_refill(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _customer_order(request, pk)
-    try:
+    def ask(order: Order) -> str:
         refill = order_request_refill(customer=request.user, order_id=order.pk)
-    except OrderRefused as error:
-        return _row_or_back(request, order, error.message, ok=False)
-    return _row_or_back(request, order, f"Refill {refill.pk} of order {order.pk} requested.", ok=True)
+        return f"Refill {refill.pk} of order {order.pk} requested."
+
+    return _order_request(request, pk, ask)
 
 
 @login_required

@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class PanelConfig(AppConfig):
     name = "panel"
     verbose_name = "Panel"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from panel.models import ApiKey, User
+
+        post_save.connect(_user_changed, sender=User, dispatch_uid="apikeys-user-saved")
+        post_delete.connect(_user_changed, sender=User, dispatch_uid="apikeys-user-deleted")
+        post_delete.connect(_key_deleted, sender=ApiKey, dispatch_uid="apikeys-key-deleted")
+
+
+# An API key's cached owner (panel.apikeys) is dropped whenever the owner changes: deactivated,
+# a new discount, deleted. A login's last_login is not a change the API cares about.
+def _user_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    from panel.apikeys import api_keys_forget_customer
+
+    api_keys_forget_customer(instance.pk)
+
+
+def _key_deleted(sender, instance, **kwargs) -> None:
+    from panel.apikeys import api_keys_forget
+
+    api_keys_forget([instance.digest])

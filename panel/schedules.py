@@ -7,6 +7,8 @@ change survives upgrades and beat restarts.
 
 from __future__ import annotations
 
+from django.db import migrations
+
 
 def seed_interval_task(apps, *, name: str, task: str, every: int, period: str = "seconds") -> None:
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
@@ -19,3 +21,20 @@ def seed_interval_task(apps, *, name: str, task: str, every: int, period: str = 
 
 def unseed_task(apps, *, name: str) -> None:
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=name).delete()
+
+
+def seed_interval_tasks(*schedules: tuple[str, str, int] | tuple[str, str, int, str]) -> migrations.RunPython:
+    """The migration operation that seeds each `(name, task, every[, period])` (period in seconds
+    unless given) and, reversed, deletes those tasks by name."""
+
+    def seed(apps, schema_editor):
+        for name, task, every, *period in schedules:
+            seed_interval_task(
+                apps, name=name, task=task, every=every, **({"period": period[0]} if period else {})
+            )
+
+    def unseed(apps, schema_editor):
+        for name, *_ in schedules:
+            unseed_task(apps, name=name)
+
+    return migrations.RunPython(seed, unseed)

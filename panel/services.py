@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from panel.models import User
@@ -32,6 +33,10 @@ def admin_ensure(*, email: str, password: str | None, remember_in: Path) -> Admi
     created = user is None
     if user is None:
         user = User.objects.create_superuser(email=email, password=None)
+    # The operator named this address: signing in must not wait for a confirmation e-mail.
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     if password:
         user.set_password(password)
         user.is_staff = user.is_superuser = user.is_active = True

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (the REST API's docs work offline)
     "django_celery_beat",
     "django_guid",
     "allauth",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "catalog",
     "billing",
     "orders",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,16 @@ MIDDLEWARE = [
     "panel.csp.ContentSecurityPolicyMiddleware",
 ]
 
+# API v2 (/api/v2, panel.api.wsgi): programs with a key, never a session, a form or a page. The
+# request id and the security headers that apply to a JSON answer; the rest of MIDDLEWARE has
+# nothing to do there but cost CPU on every call.
+API_MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "panel.csp.ContentSecurityPolicyMiddleware",
+]
+
 ROOT_URLCONF = "panel.urls"
 WSGI_APPLICATION = "panel.wsgi.application"
 AUTH_USER_MODEL = "panel.User"
@@ -83,7 +96,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
-    # The admin's login and `client.login` in tests.
+    # `authenticate()` by e-mail and password (`client.login` in tests); staff sign in through allauth.
     "django.contrib.auth.backends.ModelBackend",
     # The customer site: e-mail login, verification, rate limits, two-factor.
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -115,7 +128,10 @@ else:
     EMBEDDED_DATABASE = True
 DATABASES = {"default": Env({"DATABASE_URL": DATABASE_URL}).database()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, min=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A persistent connection is checked (one "SELECT 1" round trip) at the first query of each
+# request, so that a connection the server dropped fails no request. benchmarks/intake.py measured
+# what the check costs an API call; off, a dropped connection fails one request and is replaced.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", True)
 DATABASES["default"].setdefault("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -217,6 +233,9 @@ CATALOG_IMPORT_DISABLED = env.bool("CATALOG_IMPORT_DISABLED", False)
 PRICE_LIST_PUBLIC = env.bool("PRICE_LIST_PUBLIC", False)
 # Accept a second active order for the same link and service (providers usually refuse it).
 ORDERS_ALLOW_DUPLICATE_LINKS = env.bool("ORDERS_ALLOW_DUPLICATE_LINKS", False)
+# Hours an idempotency key (REST `Idempotency-Key`, API v2 `idempotency_key`) is remembered at least;
+# an hourly task purges older ones.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", 24, min=24)
 
 # Provider calls: seconds to connect, and to wait for an answer once the request is sent.
 PROVIDER_CONNECT_TIMEOUT = env.decimal("PROVIDER_CONNECT_TIMEOUT", Decimal("5"), min=Decimal("0.1"))
@@ -236,6 +255,26 @@ API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", 600, min=1)
 API_INVALID_KEY_LIMIT_PER_MINUTE = env.int("API_INVALID_KEY_LIMIT_PER_MINUTE", 30, min=1)
 # The largest request body the API reads, in bytes; DATA_UPLOAD_MAX_MEMORY_SIZE applies as well.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", 1024 * 1024, min=1024)
+# Seconds an API key's owner is kept in the cache, sparing PostgreSQL one lookup per call. A key
+# revoked or replaced, or its owner changed (deactivated), is dropped from it at once
+# (panel.apikeys); that needs a cache every web process shares, so the default is 0 (off)
+# without Redis: the local-memory cache of one process never hears of a revocation in another.
+API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", 30 if REDIS_URL else 0, min=0)
+
+# --- Webhooks (webhooks/: signed POSTs to customers' URLs when their orders and refills change) ---
+# Seconds to connect to a receiver, and to wait for each part of its answer.
+WEBHOOKS_TIMEOUT = env.decimal("WEBHOOKS_TIMEOUT", Decimal("5"), min=Decimal("0.1"))
+# Attempts per event (the retries wait 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, then 24 h each).
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", 8, min=1, max=30)
+# An endpoint is disabled (and its owner e-mailed) after this many failed attempts in a row that
+# span at least this many hours: both, so that a short outage under much traffic is no reason.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", 5, min=1)
+WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", 24, min=0)
+# Days the delivery log keeps delivered and failed deliveries.
+WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
+# Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own
+# network). Development only: in production a customer could use it to reach internal services.
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", DEBUG)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -303,14 +342,42 @@ CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
 
-# --- REST framework -------------------------------------------------------------------------
+# --- REST framework (panel.rest: the REST API under /api/rest/, and any other DRF view) ---------
+# Every DRF view gets the API keys, the limits of API v2, JSON errors with a stable code
+# (panel.rest.errors), cursor pages newest first and an OpenAPI description by drf-spectacular.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["panel.rest.parsers.JsonParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["panel.rest.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["panel.rest.auth.ApiKeyThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "panel.rest.pagination.NewestFirst",
+    "EXCEPTION_HANDLER": "panel.rest.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PANEL_NAME} REST API",
+    "DESCRIPTION": (
+        "Services, orders, refills and money for resellers, with the API key of API v2 "
+        "(`Authorization: Bearer <key>` or `X-API-Key: <key>`). Errors are "
+        '`{"error": {"code", "message", "field", "fields"}}`; `code` is stable.'
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/rest",
+    # The schema and its page are public (they hold no data) and never look at a key.
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "provider.statuses.OrderStatus",
+        "RefillStatusEnum": "provider.statuses.RefillStatus",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging: stdout, one line per event, with the request id -------------------------------

@@ -1,4 +1,5 @@
 from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -6,12 +7,17 @@ from django.views.generic import RedirectView
 from panel import views
 
 admin.site.site_header = "Reseller panel administration"
+# Staff sign in on the site's own login page: Django's admin login would skip allauth's rate
+# limits and the two-factor step of a staff member who turned it on.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
     # API v2 (/api/v2, /api/v2/openapi.json) and the API page (/account/api/).
     path("", include("panel.api.urls")),
+    # The REST API (/api/rest/), its OpenAPI schema and reference page.
+    path("api/rest/", include("panel.rest.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
     # Short addresses for allauth's views; the rest of allauth lives under account/.
     path("login/", account_views.login, name="login"),

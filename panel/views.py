@@ -86,10 +86,14 @@ def _chart(days: list, revenue: dict, cost: dict) -> dict:
     width, height, gap = 600, 180, 4
     step = width / len(days)
     top = max([revenue.get(day, ZERO) for day in days] + [cost.get(day, ZERO) for day in days] + [ZERO])
+
+    def scale(value: Decimal) -> float:
+        # Pixels, not money: the one place a float is fine.
+        return float(max(value, ZERO) / top) * height if top > 0 else 0.0
+
     bars = []
     for index, day in enumerate(days):
         day_revenue, day_cost = revenue.get(day, ZERO), cost.get(day, ZERO)
-        scale = (lambda value: float(max(value, ZERO) / top) * height) if top > 0 else (lambda value: 0.0)
         revenue_height, cost_height = scale(day_revenue), scale(day_cost)
         bars.append(
             {

@@ -15,3 +15,6 @@ os.environ.setdefault(
 )
 
 from panel.settings import *  # noqa: F403
+
+# Webhook tests deliver to a receiver on 127.0.0.1 over http (a test turns it off to see the refusal).
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = True

@@ -1,16 +1,6 @@
 from django.db import migrations
 
-from panel.schedules import seed_interval_task, unseed_task
-
-NAME = "catalog: sync services"
-
-
-def seed(apps, schema_editor):
-    seed_interval_task(apps, name=NAME, task="catalog.tasks.sync_all_providers", every=3600)
-
-
-def unseed(apps, schema_editor):
-    unseed_task(apps, name=NAME)
+from panel.schedules import seed_interval_tasks
 
 
 class Migration(migrations.Migration):
@@ -19,4 +9,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [seed_interval_tasks(("catalog: sync services", "catalog.tasks.sync_all_providers", 3600))]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from panel.schedules import seed_interval_task, unseed_task
+from panel.schedules import seed_interval_tasks
 
 SCHEDULES = [
     ("orders: poll statuses", "orders.tasks.poll_orders", 60),
@@ -11,20 +11,10 @@ SCHEDULES = [
 ]
 
 
-def seed(apps, schema_editor):
-    for name, task, every in SCHEDULES:
-        seed_interval_task(apps, name=name, task=task, every=every)
-
-
-def unseed(apps, schema_editor):
-    for name, _, _ in SCHEDULES:
-        unseed_task(apps, name=name)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0001_initial"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [seed_interval_tasks(*SCHEDULES)]

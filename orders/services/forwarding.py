@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from billing.services import ledger_refund
 from orders.models import Order, OrderEvent, Submission
+from orders.services.operations import order_reject_and_refund
 from provider.client import ProviderError, ProviderRefused, ProviderUnreachable
 from provider.services import provider_client
 from provider.statuses import OrderStatus
@@ -90,16 +90,13 @@ def _mark_sent(order: Order, provider_order_id: int) -> str:
 
 
 def _reject(order: Order, reason: str) -> str:
-    with transaction.atomic():
-        updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
-            submission=Submission.REJECTED, status=OrderStatus.CANCELED, error=reason
-        )
-        if updated:
-            order.refresh_from_db(fields=["charge", "refunded"])
-            ledger_refund(
-                order=order, amount=order.charge - order.refunded, reason=f"Rejected by provider: {reason}"
-            )
-            OrderEvent.objects.create(order=order, message=f"Rejected by the provider: {reason}; refunded")
+    order_reject_and_refund(
+        order=order,
+        from_submission=Submission.SENDING,
+        error=reason,
+        refund_reason=f"Rejected by provider: {reason}",
+        event=f"Rejected by the provider: {reason}; refunded",
+    )
     log.info("order %s rejected by the provider: %s", order.pk, reason)
     return Submission.REJECTED
 

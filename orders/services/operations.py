@@ -8,8 +8,31 @@ from billing.services import ledger_refund
 from orders.errors import OrderRefused
 from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
 from provider.statuses import OrderStatus
+from webhooks.services import OrderStatusChange, webhook_events_record
 
 RESOLVABLE = [Submission.UNKNOWN, Submission.QUEUED, Submission.SENDING]
+
+
+def order_reject_and_refund(
+    *, order: Order, from_submission: Submission, error: str, refund_reason: str, event: str
+) -> bool:
+    """Take `order` from `from_submission` to rejected and Canceled, refund what is left of its
+    charge, and record `event` and the status change, in one transaction.
+
+    Returns False, with nothing changed, when the order was no longer in `from_submission`
+    (a worker, the sweeper or another request moved it first). Updates `order` from the database.
+    """
+    with transaction.atomic():
+        if not Order.objects.filter(pk=order.pk, submission=from_submission).update(
+            submission=Submission.REJECTED, status=OrderStatus.CANCELED, error=error
+        ):
+            return False
+        order.refresh_from_db()
+        ledger_refund(order=order, amount=order.charge - order.refunded, reason=refund_reason)
+        OrderEvent.objects.create(order=order, message=event)
+        # Neither queued nor sending is shown as under way: the customer saw Pending.
+        webhook_events_record(changes=[OrderStatusChange(order=order, previous_status=OrderStatus.PENDING)])
+    return True
 
 
 def order_attach_provider_id(*, order_id: int, provider_order_id: int, actor) -> Order:
@@ -69,6 +92,8 @@ def order_cancel_and_refund(*, order_id: int, actor, reason: str) -> Order:
             raise OrderRefused(f"Order {order.pk} is already {order.status}")
         if order.submission == Submission.SENDING:
             raise OrderRefused("The order is being sent right now; wait for the answer")
+        # Not final and not being sent: the customer sees its status as it is (Pending unless sent).
+        change = OrderStatusChange(order=order, previous_status=order.status)
         order.status = OrderStatus.CANCELED
         order.flagged = False
         if order.submission in (Submission.QUEUED, Submission.UNKNOWN):
@@ -83,5 +108,6 @@ def order_cancel_and_refund(*, order_id: int, actor, reason: str) -> Order:
         OrderEvent.objects.create(
             order=order, actor=actor, message=f"Canceled and refunded {left} by staff: {reason}"
         )
+        webhook_events_record(changes=[change])
     order.refresh_from_db()
     return order

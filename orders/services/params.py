@@ -282,6 +282,14 @@ FIELDS: dict[ServiceType, tuple[str, ...]] = {
 }
 
 
+# The parameters of FIELDS a customer may leave out (the parsers above decide what that means).
+# The order form and API v2's definitions mark these, and only these, as optional.
+OPTIONAL_FIELDS = frozenset(
+    {"runs", "interval", "country", "device", "type_of_traffic", "google_keyword", "referring_url"}
+    | {"old_posts", "delay", "expiry"}
+)
+
+
 def order_params_parse(*, service: Service, raw: Mapping[str, Any]) -> ParsedOrder:
     """The link, units and provider parameters of an order for `service`, or OrderRefused."""
     return _PARSERS[service.service_type](raw, service)

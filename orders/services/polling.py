@@ -25,6 +25,7 @@ from provider.client import MAX_IDS_PER_CALL, OrderStatusResult, ProviderError, 
 from provider.models import Provider
 from provider.services import provider_client
 from provider.statuses import OrderStatus
+from webhooks.services import OrderStatusChange, webhook_events_record
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,16 @@ def _refund_due(order: Order, status: str, remains: int | None) -> Decimal:
     return Decimal(0)
 
 
+def _unreadable(answer: OrderStatusResult | ProviderRefused) -> bool:
+    """An answer that must not move the order: a refusal, a status we cannot read, or a Partial
+    without `remains`. Partial is final and refunds what was not delivered; without the count
+    any refund would be a guess (a remains from an earlier poll is stale and refunds too much),
+    so the order waits for a readable answer, and an admin is told if none comes."""
+    if isinstance(answer, ProviderRefused) or answer.status is None:
+        return True
+    return answer.status == OrderStatus.PARTIAL and answer.remains is None
+
+
 def orders_apply_statuses(
     *, answers: dict[int, OrderStatusResult | ProviderRefused], factor: Decimal = Decimal(1)
 ) -> Applied:
@@ -127,12 +138,13 @@ def orders_apply_statuses(
         orders = list(Order.objects.select_for_update().filter(pk__in=list(answers)).order_by("pk"))
         events: list[OrderEvent] = []
         refunds: list[tuple[Order, Decimal, str]] = []
+        changes: list[OrderStatusChange] = []
         for order in orders:
             answer = answers[order.pk]
             order.last_checked_at = now
             if order.status in FINAL:
                 continue  # a late, repeated or contradictory answer: final is final
-            if isinstance(answer, ProviderRefused) or answer.status is None:
+            if _unreadable(answer):
                 order.unknown_polls += 1
                 if order.unknown_polls >= FLAG_AFTER_UNKNOWN_POLLS and not order.flagged:
                     order.flagged = True
@@ -141,19 +153,24 @@ def orders_apply_statuses(
                         answer.message
                         if isinstance(answer, ProviderRefused)
                         else f"status {answer.raw_status!r}"
+                        + (" without remains" if answer.status == OrderStatus.PARTIAL else "")
                     )
                     events.append(
                         OrderEvent(order=order, message=f"Flagged: the provider keeps answering {what}")
                     )
                 continue
             order.unknown_polls = 0
+            previous = order.status
             if _apply_one(order, answer, factor, events, refunds):
                 applied.changed += 1
+                changes.append(OrderStatusChange(order=order, previous_status=previous))
         _write_back(orders)
         if refunds:
             ledger_refund_many(refunds=refunds)
             applied.refunds = len(refunds)
         OrderEvent.objects.bulk_create(events)
+        # Two queries at most, no network: the deliveries are sent by a task once this commits.
+        webhook_events_record(changes=changes)
     return applied
 
 

@@ -12,19 +12,25 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from billing.services import ledger_refund
 from orders.errors import (
+    CANCEL_ALREADY_REQUESTED,
     CANCEL_DISABLED,
+    CANCEL_TOO_LATE,
+    CANCEL_WHILE_SENDING,
     INCORRECT_ORDER,
     REFILL_DISABLED,
+    REFILL_NOT_COMPLETED,
     REFILL_NOT_FOUND,
+    REFILL_UNDER_WAY,
     OrderRefused,
 )
 from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
+from orders.services.operations import order_reject_and_refund
 from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider
 from provider.services import provider_client
 from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus, RefillStatus
+from webhooks.services import RefillStatusChange, webhook_events_record
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +54,16 @@ def order_request_cancel(*, customer, order_id) -> Order:
     if not order.service.cancel:
         raise OrderRefused(CANCEL_DISABLED)
     if order.is_final or order.submission in (Submission.REJECTED, Submission.UNKNOWN):
-        raise OrderRefused("This order can no longer be canceled")
+        raise OrderRefused(CANCEL_TOO_LATE)
     with transaction.atomic():
         # Not sent yet: take it back from the queue before a worker claims it.
-        if Order.objects.filter(pk=order.pk, submission=Submission.QUEUED).update(
-            submission=Submission.REJECTED, status=OrderStatus.CANCELED, error="Canceled before sending"
+        if order_reject_and_refund(
+            order=order,
+            from_submission=Submission.QUEUED,
+            error="Canceled before sending",
+            refund_reason="Canceled before it was sent",
+            event="Canceled by the customer before sending; refunded",
         ):
-            order.refresh_from_db()
-            ledger_refund(
-                order=order, amount=order.charge - order.refunded, reason="Canceled before it was sent"
-            )
-            OrderEvent.objects.create(
-                order=order, message="Canceled by the customer before sending; refunded"
-            )
             return order
         updated = (
             Order.objects.filter(pk=order.pk, submission=Submission.SENT, cancel_state=CancelState.NONE)
@@ -70,8 +73,8 @@ def order_request_cancel(*, customer, order_id) -> Order:
         if not updated:
             # Claimed by a worker between our read and the update: its `add` is under way.
             if Order.objects.filter(pk=order.pk, submission=Submission.SENDING).exists():
-                raise OrderRefused("The order is being sent right now; try again in a minute")
-            raise OrderRefused("A cancel was already requested for this order")
+                raise OrderRefused(CANCEL_WHILE_SENDING)
+            raise OrderRefused(CANCEL_ALREADY_REQUESTED)
         OrderEvent.objects.create(order=order, message="Cancel requested by the customer")
     order.refresh_from_db()
     return order
@@ -82,11 +85,11 @@ def order_request_refill(*, customer, order_id) -> Refill:
     if not order.service.refill:
         raise OrderRefused(REFILL_DISABLED)
     if order.status not in REFILLABLE or order.submission != Submission.SENT:
-        raise OrderRefused("Only a completed order can be refilled")
+        raise OrderRefused(REFILL_NOT_COMPLETED)
     with transaction.atomic():
         Order.objects.select_for_update().filter(pk=order.pk).first()
         if order.refills.exclude(status__in=FINAL_REFILL_STATUSES).exists():
-            raise OrderRefused("A refill of this order is already under way")
+            raise OrderRefused(REFILL_UNDER_WAY)
         refill = Refill.objects.create(order=order)
         OrderEvent.objects.create(order=order, message=f"Refill {refill.pk} requested by the customer")
     return refill
@@ -179,11 +182,13 @@ def refills_send() -> ForwardReport:
         with transaction.atomic():
             refills = _locked_refills(ours)
             by_pk = {refill.pk: refill for refill in refills}
+            changes = []
             for provider_order_id, answer in answers.items():
                 refill = by_pk.get(ours.get(provider_order_id))
                 if refill is None or refill.submission != Submission.QUEUED:
                     continue
                 if isinstance(answer, ProviderRefused):
+                    changes.append(RefillStatusChange(refill=refill, previous_status=refill.status))
                     refill.submission, refill.status = Submission.REJECTED, RefillStatus.REJECTED
                     refill.error = answer.message
                     report.refused += 1
@@ -191,6 +196,7 @@ def refills_send() -> ForwardReport:
                     refill.submission, refill.provider_refill_id = Submission.SENT, str(answer)
                     report.sent += 1
             Refill.objects.bulk_update(refills, ["submission", "status", "error", "provider_refill_id"])
+            webhook_events_record(changes=changes)
     return report
 
 
@@ -211,15 +217,18 @@ def refills_poll() -> int:
         with transaction.atomic():
             refills = _locked_refills(ours)
             by_pk = {refill.pk: refill for refill in refills}
+            changes = []
             for provider_refill_id, answer in answers.items():
                 refill = by_pk.get(ours.get(str(provider_refill_id)))
                 if refill is None or refill.status in FINAL_REFILL_STATUSES:
                     continue
                 status = None if isinstance(answer, ProviderRefused) else answer.status
                 if status and status != refill.status:
+                    changes.append(RefillStatusChange(refill=refill, previous_status=refill.status))
                     refill.status = status
                     changed += 1
             for refill in refills:
                 refill.last_checked_at = now
             Refill.objects.bulk_update(refills, ["status", "last_checked_at"])
+            webhook_events_record(changes=changes)
     return changed

@@ -9,37 +9,33 @@ form that definitions.Action.form_for chose, and returns a JSON-ready answer. A 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
-from billing.money import AMOUNT_QUANTUM
+from billing.money import amount_text
 from billing.selectors import balance_amount
 from catalog.pricing import customer_rate
 from catalog.selectors import services_for
 from orders.errors import INCORRECT_ORDER, REFILL_NOT_FOUND, OrderRefused
-from orders.models import Order, Refill, Submission
+from orders.models import Order, Refill
+from orders.selectors import PROGRESS_FIELDS, order_progress
+from orders.services.idempotency import order_place_idempotent
 from orders.services.placing import order_place
 from orders.services.requests import customer_refill, order_request_cancel, order_request_refill
 from panel.api.definitions import ACTIONS, Form
 from panel.api.parsing import id_list, id_of, id_or_text
 from panel.models import User
-from provider.statuses import OrderStatus
 
 Answer = Any
 Params = dict[str, str]
 
 # Parameters of the call itself, never an order's.
-_CALL_PARAMS = ("key", "action", "service")
+_CALL_PARAMS = ("key", "action", "service", "idempotency_key")
 
 
 def _error(text: str) -> dict[str, str]:
     return {"error": text}
-
-
-def _money(value: Decimal) -> str:
-    return str(value.quantize(AMOUNT_QUANTUM))
 
 
 def _selected(params: Params, form: Form) -> str:
@@ -73,8 +69,14 @@ def services(customer: User, params: Params, form: Form) -> Answer:
 def add(customer: User, params: Params, form: Form) -> Answer:
     """Every parameter but key, action and service goes to order_place: the service's type picks."""
     order_params = {name: value for name, value in params.items() if name not in _CALL_PARAMS}
+    service_id, key = params.get("service"), params.get("idempotency_key")
     try:
-        order = order_place(customer=customer, service_id=params.get("service"), params=order_params)
+        if key is None:
+            order = order_place(customer=customer, service_id=service_id, params=order_params)
+        else:
+            order, _ = order_place_idempotent(
+                customer=customer, service_id=service_id, params=order_params, key=key
+            )
     except OrderRefused as refused:
         return _error(refused.message)
     return {"order": order.pk}
@@ -82,43 +84,29 @@ def add(customer: User, params: Params, form: Form) -> Answer:
 
 def balance(customer: User, params: Params, form: Form) -> Answer:
     return {
-        "balance": _money(balance_amount(customer_id=customer.pk)),
+        "balance": amount_text(balance_amount(customer_id=customer.pk)),
         "currency": settings.PANEL_CURRENCY,
     }
 
 
 # -- status -------------------------------------------------------------------------------------
 
-_STATUS_FIELDS = ("pk", "status", "submission", "charge", "refunded", "quantity", "start_count", "remains")
-
 
 def _status_of(order: Order) -> dict[str, str]:
-    if order.submission == Submission.SENT:
-        status = order.status
-    elif order.submission == Submission.REJECTED or order.status == OrderStatus.CANCELED:
-        status = OrderStatus.CANCELED
-    else:
-        # queued, sending, or unknown to us whether the provider has it: not yet under way.
-        status = OrderStatus.PENDING
-    if order.remains is not None:
-        remains = order.remains
-    elif status == OrderStatus.COMPLETED:
-        remains = 0
-    else:
-        remains = order.quantity
+    progress = order_progress(order)
     return {
-        "charge": _money(order.charge - order.refunded),
+        "charge": amount_text(progress.charged),
         # "0" until the provider tells: clients read start_count as a number.
-        "start_count": str(order.start_count or 0),
-        "status": str(status),
-        "remains": str(max(remains, 0)),
+        "start_count": str(progress.start_count or 0),
+        "status": str(progress.status),
+        "remains": str(progress.remains),
         "currency": settings.PANEL_CURRENCY,
     }
 
 
 def _orders_of(customer: User, ids: Iterable[int]) -> dict[int, Order]:
     """The customer's orders among `ids`, by id, in one query."""
-    rows = Order.objects.filter(customer=customer, pk__in=list(ids)).only(*_STATUS_FIELDS)
+    rows = Order.objects.filter(customer=customer, pk__in=list(ids)).only(*PROGRESS_FIELDS)
     return {order.pk: order for order in rows}
 
 

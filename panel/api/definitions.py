@@ -42,9 +42,9 @@ class Kind(StrEnum):
     LINK = "link"  # an http(s) URL
 
     @property
-    def takes_array(self) -> bool:
-        """A JSON body may give this kind as an array (joined with commas or new lines)."""
-        return self in (Kind.IDS, Kind.LINES)
+    def array_separator(self) -> str | None:
+        """What joins the items when a JSON body gives this kind as an array; None: it may not."""
+        return {Kind.IDS: ",", Kind.LINES: "\n"}.get(self)
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,15 @@ ORDERS = Param("orders", Kind.IDS, f"Order IDs separated by commas, at most {MAX
 REFILL = Param("refill", Kind.ID, "A refill ID, as refill answered it.", "1")
 REFILLS = Param("refills", Kind.IDS, f"Refill IDs separated by commas, at most {MAX_IDS}.", "1,2,3")
 SERVICE = Param("service", Kind.ID, "The service ID, as services lists it.", "1")
+IDEMPOTENCY_KEY = Param(
+    "idempotency_key",
+    Kind.TEXT,
+    "Optional, up to 255 characters of your choosing, unique per order you mean to place. Sent "
+    "again with the same parameters (a retry after a timeout), it answers with the first order "
+    "and places nothing new; with other parameters it is refused. Kept at least 24 hours.",
+    "7d3c1e9a-order-1841",
+    required=False,
+)
 
 _LINK = Param("link", Kind.LINK, "The link to the page, post or profile.", "https://instagram.com/p/abc123")
 _QUANTITY = Param("quantity", Kind.NUMBER, "How many, within the service's min and max.", "1000")
@@ -172,7 +181,7 @@ _ADD_NOTES: dict[ServiceType, str] = {
 def _add_form(service_type: ServiceType) -> Form:
     return Form(
         title=service_type.value,
-        params=(SERVICE, *(ADD_PARAMS[name] for name in FIELDS[service_type])),
+        params=(SERVICE, *(ADD_PARAMS[name] for name in FIELDS[service_type]), IDEMPOTENCY_KEY),
         answer={"order": 23501},
         answer_note=_ADD_NOTES.get(service_type, "Charged for quantity."),
         service_type=service_type,
@@ -253,6 +262,7 @@ ACTIONS: dict[str, Action] = {
                 errors.BAD_LINK,
                 errors.ACTIVE_ORDER_WITH_LINK,
                 f"{INCORRECT_REQUEST}: quantity must be a whole number",
+                errors.IDEMPOTENCY_KEY_REUSED,
             ),
         ),
         Action(
@@ -352,14 +362,14 @@ ACTIONS: dict[str, Action] = {
 # Errors any call can give, whatever its action.
 COMMON_ERRORS = (INVALID_API_KEY, INCORRECT_REQUEST, TOO_MANY_REQUESTS)
 
-# The parameters a JSON body may give as an array.
-ARRAY_PARAMS = frozenset(
-    param.name
+# The parameters a JSON body may give as an array, with what joins the items.
+ARRAY_PARAMS: dict[str, str] = {
+    param.name: param.kind.array_separator
     for action in ACTIONS.values()
     for form in action.forms
     for param in form.params
-    if param.kind.takes_array
-)
+    if param.kind.array_separator is not None
+}
 
 
 def with_currency(answer: Any, currency: str) -> Any:

@@ -13,11 +13,13 @@ from typing import Any
 
 from django.conf import settings
 
+from orders.services.params import MAX_LINK_LENGTH
 from panel.api.definitions import (
     ACTIONS,
     COMMON_ERRORS,
     KEY,
     MAX_IDS,
+    TOO_MANY_REQUESTS,
     Action,
     Form,
     Kind,
@@ -35,7 +37,7 @@ def _param_schema(param: Param) -> dict[str, Any]:
     elif param.kind == Kind.IDS:
         schema = {"type": "string", "pattern": r"^\s*\d+\s*(,\s*\d*\s*)*$"}
     elif param.kind == Kind.LINK:
-        schema = {"type": "string", "format": "uri", "maxLength": 2000}
+        schema = {"type": "string", "format": "uri", "maxLength": MAX_LINK_LENGTH}
     else:
         schema = {"type": "string"}
     description = param.description
@@ -126,7 +128,7 @@ def openapi_document(*, server_url: str, path: str) -> dict[str, Any]:
         "200": {
             "description": (
                 'The answer. Errors come with HTTP 200 too, as {"error": text}; '
-                f'"{COMMON_ERRORS[2]}" also sets the Retry-After header (seconds).'
+                f'"{TOO_MANY_REQUESTS}" also sets the Retry-After header (seconds).'
             ),
             "headers": {
                 "Retry-After": {

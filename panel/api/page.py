@@ -16,6 +16,7 @@ from panel.api.definitions import COMMON_ERRORS, MAX_IDS
 from panel.api.docs import api_docs
 from panel.apikeys import api_key_create, api_key_revoke
 from panel.models import ApiKey
+from webhooks.views import section_context as webhooks_section
 
 
 @login_required
@@ -50,5 +51,6 @@ def api_page(request: HttpRequest) -> HttpResponse:
             "common_errors": COMMON_ERRORS,
             "max_ids": MAX_IDS,
             "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
+            **webhooks_section(customer=request.user),
         },
     )

@@ -138,9 +138,9 @@ def _json_value(name: str, value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
-        if name not in ARRAY_PARAMS:
+        separator = ARRAY_PARAMS.get(name)
+        if separator is None:
             raise Malformed(f"{name!r} is an array")
-        separator = "," if name in ("orders", "refills") else "\n"
         return separator.join(_json_scalar(name, item) for item in value)
     return _json_scalar(name, value)
 

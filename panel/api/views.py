@@ -13,7 +13,6 @@ import logging
 import time
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -26,7 +25,6 @@ from panel.api.actions import HANDLERS
 from panel.api.definitions import ACTIONS, INCORRECT_REQUEST, INVALID_API_KEY, TOO_MANY_REQUESTS
 from panel.api.openapi import openapi_document
 from panel.api.parsing import Malformed, read_params
-from panel.apikeys import api_key_customer
 
 log = logging.getLogger("panel.api")
 logs.install()
@@ -35,6 +33,9 @@ logs.install()
 def _answer(answer: Any, *, retry_after: int | None = None) -> JsonResponse:
     # safe=False: several actions answer with a list.
     response = JsonResponse(answer, safe=False)
+    # CommonMiddleware's job on the site; API v2's lean stack (panel.api.wsgi) has none, and a
+    # length lets a client keep its connection without chunked encoding.
+    response["Content-Length"] = str(len(response.content))
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
@@ -52,21 +53,14 @@ def api_v2(request: HttpRequest) -> JsonResponse:
         log.info("api v2: incorrect request: %s", why)
         return _answer({"error": INCORRECT_REQUEST})
 
-    address = throttle.address_of(request)
-    retry_after = throttle.address_blocked(address)
-    if retry_after is not None:
-        log.info("api v2: %s is refused for %d s after too many invalid keys", address, retry_after)
-        return _answer({"error": TOO_MANY_REQUESTS}, retry_after=retry_after)
-    customer = api_key_customer(params.get("key", ""))
-    if customer is None:
-        throttle.bad_key_from(address)
-        log.info("api v2: invalid API key from %s", address)
+    try:
+        customer = throttle.key_owner(request, params.get("key", ""), api="api v2")
+    except throttle.KeyRefused as refused:
+        if refused.retry_after is not None:
+            return _answer({"error": TOO_MANY_REQUESTS}, retry_after=refused.retry_after)
         return _answer({"error": INVALID_API_KEY})
-    retry_after = throttle.customer_call(customer.pk)
+    retry_after = throttle.over_limit(customer.pk, api="api v2")
     if retry_after is not None:
-        log.info(
-            "api v2: customer %s is over %d calls a minute", customer.pk, settings.API_RATE_LIMIT_PER_MINUTE
-        )
         return _answer({"error": TOO_MANY_REQUESTS}, retry_after=retry_after)
 
     name = params.get("action", "")

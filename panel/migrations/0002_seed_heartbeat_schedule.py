@@ -1,16 +1,6 @@
 from django.db import migrations
 
-from panel.schedules import seed_interval_task, unseed_task
-
-NAME = "panel: heartbeat"
-
-
-def seed(apps, schema_editor):
-    seed_interval_task(apps, name=NAME, task="panel.tasks.heartbeat", every=30)
-
-
-def unseed(apps, schema_editor):
-    unseed_task(apps, name=NAME)
+from panel.schedules import seed_interval_tasks
 
 
 class Migration(migrations.Migration):
@@ -19,4 +9,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [seed_interval_tasks(("panel: heartbeat", "panel.tasks.heartbeat", 30))]

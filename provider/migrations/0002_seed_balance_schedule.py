@@ -1,16 +1,6 @@
 from django.db import migrations
 
-from panel.schedules import seed_interval_task, unseed_task
-
-NAME = "provider: check balances"
-
-
-def seed(apps, schema_editor):
-    seed_interval_task(apps, name=NAME, task="provider.tasks.check_provider_balances", every=300)
-
-
-def unseed(apps, schema_editor):
-    unseed_task(apps, name=NAME)
+from panel.schedules import seed_interval_tasks
 
 
 class Migration(migrations.Migration):
@@ -19,4 +9,6 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [
+        seed_interval_tasks(("provider: check balances", "provider.tasks.check_provider_balances", 300))
+    ]

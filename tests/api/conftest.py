@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,6 @@ import requests
 from django.core.cache import cache
 
 from billing.models import Balance, LedgerEntry
-from billing.services import ledger_deposit
 from catalog.models import Service, ServiceType
 from orders.models import Order, Refill, Submission
 from orders.services.forwarding import order_submit
@@ -28,11 +27,8 @@ from orders.services.polling import orders_poll
 from panel.api.definitions import ADD_PARAMS, Kind
 from panel.apikeys import api_key_create
 from panel.models import User
-from provider.models import Provider
-from provider.simulator import Simulator
 from provider.statuses import OrderStatus
 
-_emails = itertools.count(1)
 _links = itertools.count(1)
 
 API_PATH = "/api/v2"
@@ -59,36 +55,9 @@ def _live_server_closes_its_connections(request, monkeypatch):
 
 
 @pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    """A simulator whose clock moves only with `advance()`."""
-    with Simulator("api-sim-key", seed=3, time_scale=0, partial_share=0, cancel_share=0) as sim:
-        yield sim
-
-
-@pytest.fixture
-def provider(db, simulator, settings) -> Provider:
-    settings.PROVIDER_READ_TIMEOUT = Decimal("2")
-    settings.PROVIDER_CONNECT_TIMEOUT = Decimal("1")
-    return Provider.objects.create(name="Simulator", api_url=simulator.url, api_key=simulator.key)
-
-
-@pytest.fixture
 def default_service(catalog) -> Service:
     """Instagram Followers: refill, cancel and drip-feed."""
     return catalog[ServiceType.DEFAULT]
-
-
-@pytest.fixture
-def make_customer(db):
-    def make(funds: Decimal | str = "100") -> User:
-        customer = User.objects.create_user(
-            email=f"reseller{next(_emails)}@example.com", password="pw-12345-abc"
-        )
-        if Decimal(funds) > 0:
-            ledger_deposit(customer=customer, amount=Decimal(funds), created_by=None, reason="test funds")
-        return customer
-
-    return make
 
 
 @dataclass

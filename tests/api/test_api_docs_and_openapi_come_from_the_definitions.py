@@ -95,7 +95,9 @@ def test_the_openapi_description_is_valid_and_covers_every_form(client):
     assert actions == set(ACTIONS)
     default = schemas["AddDefaultRequest"]
     assert default["required"] == ["action", "key", "service", "link", "quantity"]
-    assert set(default["properties"]) == {"key", "action", "service", "link", "quantity", "runs", "interval"}
+    assert set(default["properties"]) == {
+        *("key", "action", "service", "link", "quantity", "runs", "interval", "idempotency_key")
+    }
     status_many = schemas["StatusManyOrdersAnswer"]
     assert status_many["type"] == "object" and "oneOf" in status_many["additionalProperties"]
 

@@ -3,15 +3,13 @@
 Served by gunicorn, as in production (Django's test server drops connections past a backlog of 5).
 """
 
-import socket
-import sys
 import threading
-import time
 from decimal import Decimal
 
 import pytest
 import requests
 
+from benchmarks.processes import free_port, gunicorn_args
 from billing.audit import ledger_audit
 from billing.models import Balance
 from billing.money import charge_for
@@ -25,36 +23,14 @@ def test_two_hundred_concurrent_adds_place_exactly_what_the_balances_cover(
 ):
     from tests.conftest import child_environment
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    start_process(
+    port = free_port()
+    gunicorn = start_process(
         "gunicorn",
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "panel.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "8",
-            "--backlog",
-            "512",
-        ],
+        gunicorn_args(port, "--workers", "2", "--threads", "8", "--backlog", "512"),
         env=child_environment(API_RATE_LIMIT_PER_MINUTE="10000"),
     )
     url = f"http://127.0.0.1:{port}/api/v2"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(url, timeout=5)
-            break
-        except requests.ConnectionError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.3)
+    gunicorn.wait_until_serving(url)
     quantity = default_service.min_quantity
     resellers = [make_reseller("0") for _ in range(10)]
     one = charge_for(customer_rate(default_service, resellers[0].customer), quantity)

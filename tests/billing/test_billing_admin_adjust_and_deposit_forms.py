@@ -1,3 +1,5 @@
+import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -26,6 +28,11 @@ def staff(django_user_model):
     return user
 
 
+def _once(data: dict) -> dict:
+    """The form's fields as a browser sends them: with the one-time token the form page gave."""
+    return {"request_token": str(uuid.uuid4()), **data}
+
+
 def _grant(user, codename: str):
     user.user_permissions.add(Permission.objects.get(content_type__app_label="billing", codename=codename))
     return type(user).objects.get(pk=user.pk)  # a fresh object: permissions are cached
@@ -37,7 +44,9 @@ def _adjust_url(customer) -> str:
 
 def test_an_adjustment_is_written_with_the_staff_member_and_the_reason(client, admin_user, customer_with_10):
     client.force_login(admin_user)
-    response = client.post(_adjust_url(customer_with_10), {"amount": "-2.5", "reason": "Chargeback #7"})
+    response = client.post(
+        _adjust_url(customer_with_10), _once({"amount": "-2.5", "reason": "Chargeback #7"})
+    )
     assert response.status_code == 302
     assert response.url == reverse("admin:billing_balance_change", args=[customer_with_10.pk])
     entry = LedgerEntry.objects.filter(kind=EntryKind.ADJUSTMENT).get()
@@ -48,7 +57,7 @@ def test_an_adjustment_is_written_with_the_staff_member_and_the_reason(client, a
 def test_an_adjustment_without_a_reason_is_a_form_error(client, admin_user, customer_with_10, books):
     client.force_login(admin_user)
     before = books(customer_with_10)
-    response = client.post(_adjust_url(customer_with_10), {"amount": "5", "reason": "  "})
+    response = client.post(_adjust_url(customer_with_10), _once({"amount": "5", "reason": "  "}))
     assert response.status_code == 200
     assert response.context["form"].errors == {"reason": ["This field is required."]}
     assert books(customer_with_10) == before
@@ -59,14 +68,16 @@ def test_a_zero_or_too_precise_adjustment_is_a_form_error(
     client, admin_user, customer_with_10, amount, error
 ):
     client.force_login(admin_user)
-    response = client.post(_adjust_url(customer_with_10), {"amount": amount, "reason": "Test"})
+    response = client.post(_adjust_url(customer_with_10), _once({"amount": amount, "reason": "Test"}))
     assert response.status_code == 200 and error in str(response.context["form"].errors["amount"])
 
 
 def test_an_overdraft_is_refused_with_a_form_error_not_a_500(client, admin_user, customer_with_10, books):
     client.force_login(admin_user)
     before = books(customer_with_10)
-    response = client.post(_adjust_url(customer_with_10), {"amount": "-10.00001", "reason": "Too much"})
+    response = client.post(
+        _adjust_url(customer_with_10), _once({"amount": "-10.00001", "reason": "Too much"})
+    )
     assert response.status_code == 200
     assert response.context["form"].errors == {"amount": ["Not enough funds on balance"]}
     assert "Not enough funds on balance" in response.content.decode()
@@ -85,10 +96,15 @@ def test_staff_without_the_permission_get_403_on_both_forms(client, staff, custo
     client.force_login(staff)
     before = books(customer_with_10)
     assert client.get(_adjust_url(customer_with_10)).status_code == 403
-    assert client.post(_adjust_url(customer_with_10), {"amount": "5", "reason": "Mine"}).status_code == 403
+    assert (
+        client.post(_adjust_url(customer_with_10), _once({"amount": "5", "reason": "Mine"})).status_code
+        == 403
+    )
     deposit = reverse("admin:billing_balance_deposit")
     assert (
-        client.post(deposit, {"email": customer_with_10.email, "amount": "5", "reason": "Mine"}).status_code
+        client.post(
+            deposit, _once({"email": customer_with_10.email, "amount": "5", "reason": "Mine"})
+        ).status_code
         == 403
     )
     assert books(customer_with_10) == before
@@ -100,7 +116,7 @@ def test_each_form_needs_its_own_permission(client, staff, customer_with_10):
     client.force_login(_grant(staff, "adjust_balance"))
     assert client.get(_adjust_url(customer_with_10)).status_code == 200
     assert client.get(reverse("admin:billing_balance_deposit")).status_code == 403
-    response = client.post(_adjust_url(customer_with_10), {"amount": "1", "reason": "Goodwill"})
+    response = client.post(_adjust_url(customer_with_10), _once({"amount": "1", "reason": "Goodwill"}))
     assert response.status_code == 302
     assert LedgerEntry.objects.get(kind=EntryKind.ADJUSTMENT).created_by == staff
 
@@ -117,7 +133,7 @@ def test_a_deposit_credits_the_customer_found_by_email(client, staff):
     deposit = reverse("admin:billing_balance_deposit")
     assert "buyer@example.com" in client.get(deposit, {"email": "buyer@example.com"}).content.decode()
     response = client.post(
-        deposit, {"email": " Buyer@Example.com", "amount": "25", "reason": "Wire 2024-118"}
+        deposit, _once({"email": " Buyer@Example.com", "amount": "25", "reason": "Wire 2024-118"})
     )
     assert response.status_code == 302
     entry = LedgerEntry.objects.get(customer=customer)
@@ -142,6 +158,38 @@ def test_a_deposit_credits_the_customer_found_by_email(client, staff):
 def test_a_bad_deposit_is_a_form_error(client, admin_user, data, field):
     CustomerFactory(email="buyer@example.com")
     client.force_login(admin_user)
-    response = client.post(reverse("admin:billing_balance_deposit"), data)
+    response = client.post(reverse("admin:billing_balance_deposit"), _once(data))
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not LedgerEntry.objects.exists()
+
+
+def test_a_deposit_form_sent_twice_credits_once(client, admin_user):
+    customer = CustomerFactory(email="buyer@example.com")
+    client.force_login(admin_user)
+    deposit = reverse("admin:billing_balance_deposit")
+    page = client.get(deposit).content.decode()
+    token = re.search(r'name="request_token" value="([0-9a-f-]{36})"', page).group(1)
+    data = {"request_token": token, "email": "buyer@example.com", "amount": "25", "reason": "Wire 9"}
+
+    first, second = client.post(deposit, data), client.post(deposit, data, follow=True)
+
+    assert first.status_code == 302
+    assert "recorded already" in second.content.decode()
+    assert LedgerEntry.objects.filter(customer=customer).count() == 1
+    assert balance_amount(customer_id=customer.pk) == Decimal("25")
+
+
+def test_an_adjustment_form_sent_twice_moves_the_balance_once(client, admin_user, customer_with_10):
+    client.force_login(admin_user)
+    data = _once({"amount": "-4", "reason": "Chargeback #8"})
+    client.post(_adjust_url(customer_with_10), data)
+    client.post(_adjust_url(customer_with_10), data)
+    assert LedgerEntry.objects.filter(kind=EntryKind.ADJUSTMENT).count() == 1
+    assert balance_amount(customer_id=customer_with_10.pk) == Decimal("6")
+
+
+def test_a_form_without_its_token_is_a_form_error_and_moves_nothing(client, admin_user, customer_with_10):
+    client.force_login(admin_user)
+    response = client.post(_adjust_url(customer_with_10), {"amount": "5", "reason": "No token"})
+    assert response.status_code == 200 and "request_token" in response.context["form"].errors
+    assert balance_amount(customer_id=customer_with_10.pk) == Decimal("10")

@@ -6,22 +6,14 @@ to also save the screenshots the README shows (docs/screenshots).
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
-from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 
-from billing.services import ledger_deposit
 from catalog.models import Service
-from catalog.services import catalog_sync
-from panel.models import User
-from provider.models import Provider
-from provider.simulator import Simulator
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("PANEL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,8 +27,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 860}
-_emails = itertools.count(1)
-PASSWORD = "pw-12345-abc"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -128,36 +118,9 @@ def eager_tasks(settings):
 
 
 @pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    """A provider whose clock stands still: orders move when the test says so."""
-    with Simulator("browser-sim-key", seed=7, time_scale=0, partial_share=0, cancel_share=0) as sim:
-        yield sim
-
-
-@pytest.fixture
-def provider(transactional_db, simulator, settings) -> Provider:
-    settings.PROVIDER_READ_TIMEOUT = Decimal("2")
-    settings.PROVIDER_CONNECT_TIMEOUT = Decimal("2")
-    provider = Provider.objects.create(name="Simulator", api_url=simulator.url, api_key=simulator.key)
-    catalog_sync(provider=provider)
-    return provider
-
-
-@pytest.fixture
-def service(provider):
+def service(provider, catalog):
+    """service(name): the provider's service of that name, its catalog imported."""
     return lambda name: Service.objects.get(provider=provider, name=name)
-
-
-@pytest.fixture
-def make_customer(transactional_db):
-    def make(funds: str = "0", password: str = PASSWORD) -> User:
-        customer = User.objects.create_user(email=f"browser{next(_emails)}@example.com", password=password)
-        EmailAddress.objects.create(user=customer, email=customer.email, verified=True, primary=True)
-        if Decimal(funds) > 0:
-            ledger_deposit(customer=customer, amount=Decimal(funds), created_by=None, reason="test funds")
-        return customer
-
-    return make
 
 
 @pytest.fixture

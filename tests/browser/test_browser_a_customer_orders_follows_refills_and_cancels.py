@@ -4,6 +4,7 @@ one followed to Completed and refilled, one canceled and refunded, then a mass o
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from playwright.sync_api import expect
 
@@ -18,10 +19,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _admin_deposits(page, live_server, admin, customer, amount: str) -> None:
+    # Staff sign in on the site's login page, which /admin/login/ sends them to.
     page.goto(f"{live_server.url}/admin/login/?next=/admin/billing/balance/deposit/")
-    page.fill("#id_username", admin.email)
-    page.fill("#id_password", "pw-12345-abc")
-    page.click("input[type=submit]")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill("pw-12345-abc")
+    page.locator("main").get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/admin/billing/balance/deposit/$"))
     page.fill("#id_email", customer.email)
     page.fill("#id_amount", amount)
@@ -52,8 +54,9 @@ def test_a_customer_orders_follows_refills_cancels_and_mass_orders(
     screenshot,
 ):
     cache.clear()
-    customer = make_customer()
+    customer = make_customer("0")
     admin = django_user_model.objects.create_superuser(email="boss@example.com", password="pw-12345-abc")
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
     followers = service("Instagram Followers [Refill 30 days]")
     comments = service("Instagram Custom Comments")
 

@@ -44,7 +44,7 @@ def test_a_visitor_signs_up_confirms_the_e_mailed_code_logs_out_and_in_again(liv
 
 def test_a_wrong_password_is_refused_with_a_message(live_server, open_page, make_customer):
     cache.clear()
-    customer = make_customer()
+    customer = make_customer("0")
     page = open_page()
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Email").fill(customer.email)

@@ -8,23 +8,12 @@ from playwright.sync_api import expect
 
 from orders.models import Order
 from orders.services.placing import order_place
+from tests.site.pages import ACCOUNT_PAGES, CUSTOMER_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-PAGES = [
-    "/dashboard/",
-    "/orders/",
-    "/orders/new/",
-    "/orders/mass/",
-    "/orders/refills/",
-    "/funds/",
-    "/transactions/",
-    "/account/",
-    "/services/",
-    "/account/2fa/",
-    "/account/password/change/",
-]
+PAGES = [*CUSTOMER_PAGES, "/services/", *ACCOUNT_PAGES]
 
 
 def test_every_page_fits_a_phone_and_the_menu_works(

@@ -59,13 +59,14 @@ def test_runpanel_serves_health_login_and_admin_then_stops_cleanly(start_process
     assert health is not None and health.status_code == 200, panel.output()[-3000:]
 
     session = requests.Session()
-    login = session.get(f"{base}/admin/login/", timeout=10)
-    assert login.status_code == 200
+    # /admin/login/ sends staff to the site's login page (allauth: rate limits, two-factor).
+    login = session.get(f"{base}/admin/login/?next=/admin/", timeout=10)
+    assert login.status_code == 200 and login.url.startswith(f"{base}/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
     signed_in = session.post(
-        f"{base}/admin/login/?next=/admin/",
-        data={"username": "admin@example.com", "password": password, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{base}/admin/login/"},
+        login.url,
+        data={"login": "admin@example.com", "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": login.url},
         timeout=10,
     )
     assert signed_in.status_code == 200 and "Site administration" in signed_in.text

@@ -4,31 +4,28 @@ their charges, as the benchmarks insert them; the simulator answers for them wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
 from benchmarks import fixtures
-from benchmarks.status_sync import FIRST_PROVIDER_ORDER_ID, provider_answer
+from benchmarks.status_sync import insert_sent_orders, provider_answer
 from catalog.models import Service
 from panel.models import User
-from provider.models import Provider
 from provider.simulator import Simulator
 
 
 @pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    with Simulator("perf-sim-key", seed=5, time_scale=0, partial_share=0, cancel_share=0) as sim:
-        sim.answer_unheld_orders(provider_answer)
-        yield sim
+def simulator(simulator) -> Simulator:
+    """The root simulator, answering for orders it does not hold as the status-sync benchmark's do."""
+    simulator.answer_unheld_orders(provider_answer)
+    return simulator
 
 
 @pytest.fixture
-def provider(db, simulator, settings) -> Provider:
-    settings.PROVIDER_READ_TIMEOUT = Decimal("5")
-    settings.PROVIDER_CONNECT_TIMEOUT = Decimal("2")
-    return fixtures.provider_for(simulator, "Perf simulator")
+def provider_read_timeout() -> Decimal:
+    return Decimal("5")
 
 
 @pytest.fixture
@@ -48,12 +45,6 @@ def sent_orders(owners, service) -> Callable[[int], None]:
 
     def insert(count: int) -> None:
         fixtures.clear_orders(vacuum=False)
-        fixtures.insert_orders(
-            owners=owners,
-            service=service,
-            count=count,
-            first_provider_order_id=FIRST_PROVIDER_ORDER_ID,
-            vacuum=False,
-        )
+        insert_sent_orders(owners=owners, service=service, count=count, vacuum=False)
 
     return insert

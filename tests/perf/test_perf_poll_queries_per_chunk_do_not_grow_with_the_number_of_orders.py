@@ -27,5 +27,7 @@ def test_poll_queries_per_chunk_are_the_same_for_200_and_1000_orders(provider, s
         per_chunk[count] = (queries - overhead) / (count // 100)
 
     assert per_chunk[200] == per_chunk[1000]
-    assert per_chunk[200] <= 12
+    # 12, and up to 2 for webhooks: the active endpoints of the chunk's customers, and one insert of
+    # their deliveries when there are some (tests/webhooks counts them with endpoints).
+    assert per_chunk[200] <= 14
     assert ledger_audit() == []

@@ -37,3 +37,4 @@ def test_the_admin_index_links_to_it(admin_client):
 def test_customers_cannot_see_it(logged_in, make_customer):
     response = logged_in(make_customer()).get("/admin/dashboard/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert logged_in(make_customer()).get(response["Location"]).status_code == 403

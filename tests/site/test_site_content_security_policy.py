@@ -4,21 +4,11 @@ import re
 
 import pytest
 
+from tests.site.pages import ACCOUNT_PAGES, CUSTOMER_PAGES
+
 pytestmark = pytest.mark.django_db
 
-PAGES = [
-    "/dashboard/",
-    "/orders/",
-    "/orders/new/",
-    "/orders/mass/",
-    "/orders/refills/",
-    "/funds/",
-    "/transactions/",
-    "/account/",
-    "/account/password/change/",
-    "/account/2fa/",
-    "/account/email/",
-]
+PAGES = CUSTOMER_PAGES + ACCOUNT_PAGES
 
 
 def test_every_response_carries_the_policy(client):

@@ -72,3 +72,12 @@ def test_choosing_a_category_lists_its_services(logged_in, make_customer, catalo
         "/orders/new/", {"category": twitter.pk, "picked": "category", "q": "YouTube"}
     ).content.decode()
     assert "Twitter Poll Votes" in page and "YouTube Views" not in page
+
+
+def test_the_form_marks_optional_the_parameters_api_v2_documents_as_optional():
+    # The form reads orders.services.params.OPTIONAL_FIELDS; API v2's page and OpenAPI mark
+    # parameters optional in panel.api.definitions.ADD_PARAMS: both must say the same.
+    from orders.services.params import OPTIONAL_FIELDS
+    from panel.api.definitions import ADD_PARAMS
+
+    assert {name for name, param in ADD_PARAMS.items() if not param.required} == OPTIONAL_FIELDS

@@ -1,27 +1,18 @@
 import pytest
 
-PAGES = [
-    "/dashboard/",
-    "/orders/",
-    "/orders/new/",
-    "/orders/mass/",
-    "/orders/refills/",
-    "/funds/",
-    "/transactions/",
-    "/account/",
-]
+from tests.site.pages import CUSTOMER_PAGES
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", CUSTOMER_PAGES)
 def test_a_visitor_is_sent_to_the_login_page(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(f"/login/?next={url}")
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", CUSTOMER_PAGES)
 def test_a_customer_sees_every_page(logged_in, make_customer, catalog, url):
     response = logged_in(make_customer()).get(url)
     assert response.status_code == 200

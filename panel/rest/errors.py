@@ -1,0 +1,177 @@
+"""Every error of the REST API in one JSON shape, with a stable code:
+
+    {"error": {"code": "quantity_below_minimum", "message": "Quantity less than minimal 50",
+               "field": "quantity", "fields": {"quantity": ["Quantity less than minimal 50"]}}}
+
+`code` is what programs match on and never changes for a kind of error; `message` is for people
+(a refusal's is API v2's text); `field` names the request field at fault, when one is;
+`fields` (400 only) lists each field's problems. Statuses:
+
+- 400 a malformed request or a refused parameter (`invalid_parameter`, `bad_link`,
+  `incorrect_service`, `quantity_below_minimum`...);
+- 401 `not_authenticated` (no key) or `invalid_api_key`;
+- 402 `not_enough_funds`: the request is right, the balance is short;
+- 404 no such object among the caller's own (another customer's is a 404 too);
+- 409 the state of the order or its service does not allow it (`cancel_disabled`,
+  `active_order_with_link`, `refill_under_way`...);
+- 413 `body_too_large`, 415 `unsupported_media_type`;
+- 422 `idempotency_key_reused`: the key came before with another body;
+- 429 `throttled`, with Retry-After.
+
+Anything else is a bug and Django's 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from orders import errors
+from orders.errors import OrderRefused
+from panel.rest.parsers import BodyTooLarge
+
+INVALID_PARAMETER = "invalid_parameter"
+# The field of an idempotency refusal, and how the REST API names it: it came as a header.
+_IDEMPOTENCY_FIELD = "idempotency_key"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+# Each refusal of orders.errors: its status and code. A new refusal text must get its line
+# here (tests/rest checks that every text of orders.errors has one).
+REFUSALS: dict[str, tuple[int, str]] = {
+    errors.INCORRECT_SERVICE: (status.HTTP_400_BAD_REQUEST, "incorrect_service"),
+    errors.BAD_LINK: (status.HTTP_400_BAD_REQUEST, "bad_link"),
+    errors.NOT_ENOUGH_FUNDS: (status.HTTP_402_PAYMENT_REQUIRED, "not_enough_funds"),
+    errors.ACTIVE_ORDER_WITH_LINK: (status.HTTP_409_CONFLICT, "active_order_with_link"),
+    errors.INCORRECT_ORDER: (status.HTTP_404_NOT_FOUND, "order_not_found"),
+    errors.REFILL_NOT_FOUND: (status.HTTP_404_NOT_FOUND, "refill_not_found"),
+    errors.REFILL_DISABLED: (status.HTTP_409_CONFLICT, "refill_disabled"),
+    errors.CANCEL_DISABLED: (status.HTTP_409_CONFLICT, "cancel_disabled"),
+    errors.CANCEL_TOO_LATE: (status.HTTP_409_CONFLICT, "cancel_too_late"),
+    errors.CANCEL_WHILE_SENDING: (status.HTTP_409_CONFLICT, "order_being_sent"),
+    errors.CANCEL_ALREADY_REQUESTED: (status.HTTP_409_CONFLICT, "cancel_already_requested"),
+    errors.REFILL_NOT_COMPLETED: (status.HTTP_409_CONFLICT, "refill_not_possible"),
+    errors.REFILL_UNDER_WAY: (status.HTTP_409_CONFLICT, "refill_under_way"),
+    errors.IDEMPOTENCY_KEY_REUSED: (status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+}
+# Texts that carry a number or a reason: matched by how they begin.
+_PREFIXES: tuple[tuple[str, int, str], ...] = (
+    (errors.quantity_below(0).rstrip("0"), status.HTTP_400_BAD_REQUEST, "quantity_below_minimum"),
+    (errors.quantity_above(0).rstrip("0"), status.HTTP_400_BAD_REQUEST, "quantity_above_maximum"),
+    (errors.INCORRECT_REQUEST, status.HTTP_400_BAD_REQUEST, INVALID_PARAMETER),
+)
+
+
+def refusal_status(refused: OrderRefused) -> tuple[int, str]:
+    """The HTTP status and the code of a refusal by the order services."""
+    if refused.message in REFUSALS:
+        return REFUSALS[refused.message]
+    for prefix, status_code, code in _PREFIXES:
+        if refused.message.startswith(prefix):
+            return status_code, code
+    return status.HTTP_400_BAD_REQUEST, "refused"
+
+
+def error_body(
+    code: str, message: str, *, field: str | None = None, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _messages(detail: Any) -> list[str]:
+    """Every message in a (possibly nested) DRF error detail, flattened."""
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _messages(value)]
+    if isinstance(detail, list):
+        return [message for value in detail for message in _messages(value)]
+    return [str(detail)]
+
+
+def _validation(detail: Any) -> dict[str, Any]:
+    if not isinstance(detail, dict):
+        messages = _messages(detail)
+        return error_body(INVALID_PARAMETER, messages[0] if messages else "Invalid request.")
+    fields = {str(name): _messages(value) for name, value in detail.items()}
+    field, messages = next(iter(fields.items()))
+    return error_body(INVALID_PARAMETER, f"{field}: {messages[0]}", field=field, fields=fields)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: OrderRefused and every APIException in the shape above.
+
+    Returns None (Django's 500) for anything else: that is a bug, never an answer to input.
+    """
+    if isinstance(exc, OrderRefused):
+        status_code, code = refusal_status(exc)
+        field = IDEMPOTENCY_HEADER if exc.field == _IDEMPOTENCY_FIELD else exc.field
+        fields = {field: [exc.message]} if field and status_code == status.HTTP_400_BAD_REQUEST else None
+        return Response(error_body(code, exc.message, field=field, fields=fields), status=status_code)
+    if isinstance(exc, RequestDataTooBig):  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, met as DRF reads the body
+        exc = BodyTooLarge()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _validation(exc.detail)
+    elif isinstance(exc, exceptions.APIException):
+        code = exc.get_codes()
+        response.data = error_body(code if isinstance(code, str) else exc.default_code, str(exc.detail))
+    elif isinstance(exc, Http404):
+        response.data = error_body(exceptions.NotFound.default_code, str(exceptions.NotFound.default_detail))
+    else:  # PermissionDenied from Django
+        response.data = error_body(exceptions.PermissionDenied.default_code, "Permission denied.")
+    return response
+
+
+# -- the shape in the OpenAPI schema -----------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, snake_case: what programs match on.")
+    message = serializers.CharField(help_text="For people; a refusal's is API v2's error text.")
+    field = serializers.CharField(required=False, help_text="The request field at fault, if one is.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="400 only: each field's problems.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+_WHEN = {
+    400: "Malformed or refused: `invalid_parameter`, `incorrect_service`, `bad_link`, "
+    "`quantity_below_minimum`, `quantity_above_maximum`; `field` names the culprit.",
+    401: "`not_authenticated` (no key) or `invalid_api_key`.",
+    402: "`not_enough_funds`.",
+    404: "`not_found`, `order_not_found`, `refill_not_found`, `service_not_found`: none of yours.",
+    409: "The order's or its service's state does not allow it: `active_order_with_link`, "
+    "`cancel_disabled`, `cancel_too_late`, `cancel_already_requested`, `order_being_sent`, "
+    "`refill_disabled`, `refill_not_possible`, `refill_under_way`.",
+    413: "`body_too_large`.",
+    415: "`unsupported_media_type`: send JSON.",
+    422: "`idempotency_key_reused`: this Idempotency-Key came before with another body.",
+    429: "`throttled`: too many calls with this key, or too many bad keys from this address; "
+    "see Retry-After.",
+}
+
+
+def error_responses(*statuses: int, when: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
+    """The documented error answers of an operation: 401 and 429 always, and `statuses`.
+
+    `when` replaces the description of some of them (for resources other than orders).
+    """
+    texts = {**_WHEN, **(when or {})}
+    return {code: OpenApiResponse(ErrorSerializer, description=texts[code]) for code in (401, 429, *statuses)}

@@ -1,0 +1,45 @@
+"""JSON bodies of the REST API, refused cleanly when they could not be stored or would be too big."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import JSONParser
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "body_too_large"
+
+
+class JsonParser(JSONParser):
+    """DRF's JSON parser (NaN and Infinity refused), and also:
+
+    - a body longer than settings.API_MAX_BODY_BYTES, told by Content-Length before it is read
+      (Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards request.body, not the stream DRF reads);
+    - arrays nested deep enough to exhaust the stack (a RecursionError, not a ValueError);
+    - lone surrogates (`"\\ud800"`): valid JSON, but PostgreSQL cannot store them.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        request = (parser_context or {}).get("request")
+        if request is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                raise ParseError("Unreadable Content-Length.") from None
+            if length > settings.API_MAX_BODY_BYTES:
+                raise BodyTooLarge(f"The request body may have at most {settings.API_MAX_BODY_BYTES} bytes.")
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            json.dumps(data, ensure_ascii=False).encode()
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None
+        except UnicodeEncodeError:
+            raise ParseError("JSON parse error - a string has a lone surrogate.") from None
+        return data

@@ -1,0 +1,162 @@
+"""Webhooks against real HTTP: a receiver on 127.0.0.1 that records every request and answers as a
+test scripts it, and orders against a live provider simulator (as tests/orders has them)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from catalog.models import Service, ServiceType
+from orders.models import Order, Submission
+from orders.services.forwarding import order_submit
+from orders.services.placing import order_place
+from panel.models import User
+from webhooks.models import WebhookEndpoint
+from webhooks.services import webhook_endpoint_create
+from webhooks.signing import VERIFY_RECIPE
+
+_links = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+
+class Receiver:
+    """A webhook receiver: answers each POST with the next scripted (status, delay), then 200."""
+
+    def __init__(self) -> None:
+        self.requests: list[Received] = []
+        self._script: list[tuple[int, float]] = []
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
+                    status, delay = receiver._script.pop(0) if receiver._script else (200, 0.0)
+                time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    self.wfile.write(b"ok" if status < 300 else b"receiver says no " * 100)
+                except OSError:
+                    pass  # the panel gave up waiting and hung up
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def answer(self, *replies: int | tuple[int, float]) -> None:
+        """The next requests' answers: a status, or (status, seconds to wait before answering)."""
+        with self._lock:
+            self._script += [reply if isinstance(reply, tuple) else (reply, 0.0) for reply in replies]
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.requests) >= count, f"{len(self.requests)} of {count} requests arrived"
+        return self.requests
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def make_receiver() -> Iterator[Callable[[], Receiver]]:
+    receivers: list[Receiver] = []
+
+    def make() -> Receiver:
+        receivers.append(Receiver())
+        return receivers[-1]
+
+    yield make
+    for receiver in receivers:
+        receiver.close()
+
+
+@pytest.fixture
+def receiver(make_receiver) -> Receiver:
+    return make_receiver()
+
+
+def verify(secret: str, received: Received) -> bool:
+    """The recipe shown to customers, run as they would run it."""
+    namespace: dict[str, Any] = {}
+    exec(VERIFY_RECIPE, namespace)  # noqa: S102 (our own constant)
+    return namespace["verify"](secret, received.headers, received.body)
+
+
+@pytest.fixture(autouse=True)
+def webhook_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Short waits keep the timeout tests quick; eager tasks deliver at the on-commit `.delay()`.
+    settings.WEBHOOKS_TIMEOUT = Decimal("1")
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# --- Orders against the simulator ---------------------------------------------------------------
+
+
+@pytest.fixture
+def make_endpoint() -> Callable[..., WebhookEndpoint]:
+    def make(customer: User, receiver: Receiver) -> WebhookEndpoint:
+        return webhook_endpoint_create(customer=customer, url=receiver.url)
+
+    return make
+
+
+@pytest.fixture
+def default_service(catalog) -> Service:
+    return catalog[ServiceType.DEFAULT]
+
+
+@pytest.fixture
+def place_order(default_service, django_capture_on_commit_callbacks) -> Callable[..., Order]:
+    """place_order(customer, send=True): placed and charged (the on-commit submit dropped), then sent."""
+
+    def place(customer: User, *, send: bool = True, service: Service | None = None) -> Order:
+        service = service or default_service
+        with django_capture_on_commit_callbacks(execute=False):
+            order = order_place(
+                customer=customer,
+                service_id=service.pk,
+                params={
+                    "link": f"https://instagram.com/p/hook{next(_links)}",
+                    "quantity": str(service.min_quantity * 10),
+                },
+            )
+        if send:
+            assert order_submit(order_id=order.pk) == Submission.SENT
+            order.refresh_from_db()
+        return order
+
+    return place

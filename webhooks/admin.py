@@ -1,0 +1,90 @@
+"""Webhooks in the admin: read-mostly. Staff see endpoints and the delivery log, and may retry."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from webhooks import services
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Not the secret: staff have no use for it, and the admin's pages are not the customer's.
+_ENDPOINT_FIELDS = (
+    "customer",
+    "url",
+    "is_active",
+    "disabled_at",
+    "disabled_reason",
+    "consecutive_failures",
+    "failing_since",
+    "created_at",
+    "delivery_log",
+)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdmin):
+    list_display = ["id", "customer", "url", "is_active", "consecutive_failures", "disabled_at", "created_at"]
+    list_filter = ["is_active", "created_at"]
+    search_fields = ["=id", "url", "customer__email"]
+    list_select_related = ["customer"]
+    fields = _ENDPOINT_FIELDS
+    readonly_fields = _ENDPOINT_FIELDS
+
+    @admin.display(description="deliveries")
+    def delivery_log(self, endpoint):
+        url = reverse("admin:webhooks_webhookdelivery_changelist") + f"?endpoint__id__exact={endpoint.pk}"
+        return format_html('<a href="{}">The delivery log of this endpoint</a>', url)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "customer",
+        "endpoint_url",
+        "event_type",
+        "state",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "created_at",
+    ]
+    list_filter = ["state", "event_type", "created_at"]
+    search_fields = ["=id", "=event_id", "endpoint__url", "endpoint__customer__email"]
+    list_select_related = ["endpoint__customer"]
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+    actions = ["retry_now"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="customer")
+    def customer(self, delivery):
+        return delivery.endpoint.customer
+
+    @admin.display(description="URL")
+    def endpoint_url(self, delivery):
+        return delivery.endpoint.url[:60]
+
+    def has_retry_permission(self, request):
+        # The change permission, though nothing of a delivery is edited: retrying sends data out.
+        return request.user.has_perm("webhooks.change_webhookdelivery")
+
+    @admin.action(description="Retry the selected deliveries now", permissions=["retry"])
+    def retry_now(self, request, queryset):
+        queued = services.webhook_deliveries_retry(ids=list(queryset.values_list("pk", flat=True)))
+        skipped = "delivered ones and those of disabled endpoints are skipped"
+        self.message_user(request, f"{queued} deliveries queued to send now ({skipped}).")

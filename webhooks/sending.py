@@ -1,0 +1,165 @@
+"""The only HTTP of webhooks: which URLs may receive them, and one signed POST.
+
+Nothing here touches the database: posts run in threads (services.delivery._post_all) and their
+outcomes are written back by the caller.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+from webhooks.signing import body_of, signature_of
+
+# What is kept of an answer that is not 2xx: enough to recognise it, never the whole page.
+SNIPPET_CHARS = 200
+
+
+class UrlRefused(ValueError):
+    """A URL that may not receive webhooks; the message says why, fit to show the customer."""
+
+
+def _public(address: str) -> bool:
+    """False for loopback, private, link-local, reserved, shared and multicast addresses."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip.is_global and not ip.is_multicast
+
+
+def url_check(url: str) -> str:
+    """`url`, stripped, if it may receive webhooks; raises UrlRefused otherwise.
+
+    Unless WEBHOOKS_ALLOW_PRIVATE_HOSTS, only https to a host whose every address is public:
+    the panel must not become a way to reach its own network. Delivery checks again, on the
+    address it actually connects to (a name may resolve elsewhere later).
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise UrlRefused("This is not a valid URL.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UrlRefused("The URL must start with https:// and name a host.")
+    if settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
+        return url
+    if parts.scheme != "https":
+        raise UrlRefused("The URL must use https://.")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        raise UrlRefused(f"The host {parts.hostname} could not be found.") from None
+    if not all(_public(str(info[4][0])) for info in infos):
+        raise UrlRefused(f"The host {parts.hostname} is a private or local address; use a public one.")
+    return url
+
+
+# --- The guard at delivery: the address connected to must be public -----------------------------
+
+
+class _GuardedConnectionMixin:
+    """Refuses a connection whose peer is not public, once connected and before a byte is sent.
+
+    Checked on the socket itself, so a name that resolved to a public address when the URL was
+    saved and resolves to 127.0.0.1 now (DNS rebinding) is refused too.
+    """
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        address = sock.getpeername()[0]
+        if not _public(address):
+            sock.close()
+            raise NewConnectionError(self, f"refused: {address} is a private or local address")  # type: ignore[arg-type]
+        return sock
+
+
+class _GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+
+def session_open() -> requests.Session:
+    """A session for one endpoint's deliveries of a run (one connection, kept alive)."""
+    session = requests.Session()
+    # No proxy from the environment: the guard must see the receiver's address, not a proxy's.
+    session.trust_env = False
+    if not settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
+        session.mount("http://", _GuardedAdapter())
+        session.mount("https://", _GuardedAdapter())
+    return session
+
+
+# --- One POST ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivered: bool
+    status_code: int | None = None
+    error: str = ""
+
+
+def post(
+    session: requests.Session, *, url: str, secret: str, event_id: str, payload: dict[str, Any]
+) -> Outcome:
+    """POST `payload`, signed, to `url`: delivered on a 2xx answer; never raises for the network."""
+    body = body_of(payload)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"{settings.PANEL_NAME} webhooks",
+        "Webhook-Id": event_id,
+        "Webhook-Timestamp": str(timestamp),
+        "Webhook-Signature": signature_of(secret=secret, timestamp=timestamp, body=body),
+    }
+    timeout = float(settings.WEBHOOKS_TIMEOUT)
+    try:
+        # No redirects: a 3xx is a failure to fix on the receiver's side, and following one could
+        # lead anywhere. stream=True: the answer's body is not read beyond the snippet.
+        with session.post(
+            url, data=body, headers=headers, timeout=(timeout, timeout), allow_redirects=False, stream=True
+        ) as response:
+            if 200 <= response.status_code < 300:
+                return Outcome(delivered=True, status_code=response.status_code)
+            snippet = response.raw.read(SNIPPET_CHARS, decode_content=True).decode("utf-8", "replace")
+            return Outcome(
+                delivered=False,
+                status_code=response.status_code,
+                error=f"HTTP {response.status_code}: {snippet.strip()}"[:SNIPPET_CHARS],
+            )
+    except (requests.Timeout, Urllib3Timeout):
+        return Outcome(delivered=False, error=f"No answer within {timeout:g} s")
+    # urllib3's own errors: reading the snippet goes past requests.
+    except (requests.RequestException, Urllib3Error, OSError) as error:
+        return Outcome(delivered=False, error=f"Not delivered: {error}"[:500])

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
 import pytest
 from django.conf import settings
 
+from benchmarks.processes import Child, celery_worker_args, environment
 from panel import embedded_db
+from provider.simulator import Simulator
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -16,9 +27,39 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
+def simulator_seed() -> int:
+    """The seed of `simulator` (it moves the catalog's rates and plans each order's outcome)."""
+    return 3
+
+
+@pytest.fixture
+def simulator(simulator_seed) -> Iterator[Simulator]:
+    """A simulator whose clock moves only with `advance()` and that ends no order Partial or
+    Canceled unless a test says so."""
+    with Simulator("test-sim-key", seed=simulator_seed, time_scale=0, partial_share=0, cancel_share=0) as sim:
+        yield sim
+
+
+@pytest.fixture
+def provider_read_timeout() -> Decimal:
+    """PROVIDER_READ_TIMEOUT while `provider` is in use; a suite whose faults wait less overrides it."""
+    return Decimal("2")
+
+
+@pytest.fixture
+def provider(db, simulator, settings, provider_read_timeout):
+    """A provider row pointing at `simulator`."""
+    from provider.models import Provider
+
+    settings.PROVIDER_READ_TIMEOUT = provider_read_timeout
+    settings.PROVIDER_CONNECT_TIMEOUT = Decimal("2")
+    return Provider.objects.create(name="Simulator", api_url=simulator.url, api_key=simulator.key)
+
+
+@pytest.fixture
 def catalog(provider) -> dict:
-    """The first enabled service of each type, imported from the `provider` fixture of the suite
-    (each suite points it at its own simulator)."""
+    """The first enabled service of each type, imported from the `provider` fixture (the root one
+    unless the suite has its own)."""
     from catalog.models import Service
     from catalog.services import catalog_sync
 
@@ -27,6 +68,30 @@ def catalog(provider) -> dict:
     for service in Service.objects.filter(provider=provider, enabled=True).order_by("pk"):
         services.setdefault(service.type, service)
     return services
+
+
+_emails = itertools.count(1)
+# Every test customer's password (password hashing is a fast one in tests/settings.py).
+PASSWORD = "pw-12345-abc"
+
+
+@pytest.fixture
+def make_customer(db):
+    """make_customer(funds="100"): a customer with a confirmed e-mail address (so it can sign in)
+    and `funds` deposited through the ledger."""
+    from allauth.account.models import EmailAddress
+
+    from billing.services import ledger_deposit
+    from panel.models import User
+
+    def make(funds: Decimal | str = "100"):
+        customer = User.objects.create_user(email=f"customer{next(_emails)}@example.com", password=PASSWORD)
+        EmailAddress.objects.create(user=customer, email=customer.email, verified=True, primary=True)
+        if Decimal(funds) > 0:
+            ledger_deposit(customer=customer, amount=Decimal(funds), created_by=None, reason="test funds")
+        return customer
+
+    return make
 
 
 @pytest.fixture
@@ -40,16 +105,6 @@ def admin_user(django_user_model):
 
 
 # --- Real processes: a Celery worker and beat on the test database ---------------------------
-
-import os  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from urllib.parse import quote  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def child_database_url() -> str:
@@ -65,58 +120,19 @@ def child_database_url() -> str:
 
 
 def child_environment(**extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": child_database_url(),
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "PYTHONUNBUFFERED": "1",
-        **extra,
-    }
-
-
-class ChildProcess:
-    """A process started for a test, its output in a file, stopped with its whole group."""
-
-    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = self.log_path.open("w")
-        self.popen = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def wait_for_output(self, text: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.output():
-                return
-            if self.popen.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise AssertionError(f"{self.name} did not print {text!r}:\n{self.output()[-4000:]}")
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
-        if self.popen.poll() is None:
-            try:
-                os.killpg(self.popen.pid, sig)
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait(10)
-            except ProcessLookupError:
-                pass
-        self._log.close()
+    """A child's environment on the test database and test settings; `extra` wins over both."""
+    return environment(
+        **{"DATABASE_URL": child_database_url(), "DJANGO_SETTINGS_MODULE": "tests.settings", **extra}
+    )
 
 
 @pytest.fixture
 def start_process(tmp_path):
-    started: list[ChildProcess] = []
+    """start_process(name, args, env=child_environment()): a child process, stopped at the end of the test."""
+    started: list[Child] = []
 
-    def start(name: str, args: list[str], env: dict[str, str] | None = None) -> ChildProcess:
-        process = ChildProcess(name, args, env or child_environment(), tmp_path)
+    def start(name: str, args: list[str], env: dict[str, str] | None = None) -> Child:
+        process = Child(name, args, log_dir=tmp_path, env=env or child_environment())
         started.append(process)
         return process
 
@@ -128,25 +144,6 @@ def start_process(tmp_path):
 @pytest.fixture
 def celery_worker(transactional_db, start_process):
     """A real Celery worker (two prefork processes) consuming the test broker, on the test database."""
-    worker = start_process(
-        "worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "panel",
-            "worker",
-            "-c",
-            "2",
-            "-l",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-    )
+    worker = start_process("worker", celery_worker_args(concurrency=2, node=f"test-{os.getpid()}@%h"))
     worker.wait_for_output("ready.", timeout=60)
     return worker

@@ -27,6 +27,7 @@ from catalog.selectors import services_for, services_search
 from orders.errors import INCORRECT_REQUEST, OrderRefused
 from orders.forms import MassOrderForm, OrderForm, mass_line_params
 from orders.models import FINAL, CancelState, Order, Refill, Submission
+from orders.selectors import order_progress, orders_in_status
 from orders.services.params import order_params_parse
 from orders.services.placing import order_place
 from orders.services.requests import REFILLABLE, order_request_cancel, order_request_refill
@@ -58,16 +59,16 @@ def customer_orders(customer) -> QuerySet[Order]:
 
 
 def decorate(order: Order) -> Order:
-    """Adds what the templates show: progress, and which buttons the order has."""
+    """Adds what the templates show: the order as its customer sees it everywhere (order_progress,
+    as API v2 `status` and the REST API tell it), and which buttons the order has."""
+    progress = order_progress(order)
     ordered = order.quantity or 0
-    if order.status == OrderStatus.COMPLETED:
-        delivered = ordered
-    elif order.remains is not None:
-        delivered = min(max(ordered - order.remains, 0), ordered)
-    else:
-        delivered = 0
-    order.delivered = delivered
-    order.percent = round(100 * delivered / ordered) if ordered else 0
+    order.shown_status = progress.status
+    remains = min(progress.remains, ordered)
+    order.delivered = ordered - remains
+    # Units still to come: none once the order is over, unknown before it starts.
+    order.left = remains if progress.status in (OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING) else 0
+    order.percent = round(100 * order.delivered / ordered) if ordered else 0
     order.can_cancel = (
         order.service.cancel
         and order.status not in FINAL
@@ -264,7 +265,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     orders = customer_orders(request.user)
     if status in OrderStatus.values:
-        orders = orders.filter(status=status)
+        orders = orders_in_status(orders, OrderStatus(status))
     else:
         status = ""
     if query:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.money import charge_for, money_display
+from billing.money import money_display
 from billing.selectors import balance_amount
 from catalog.models import Category, Service
 from catalog.pricing import customer_rate
@@ -28,8 +28,7 @@ from orders.errors import INCORRECT_REQUEST, OrderRefused
 from orders.forms import MassOrderForm, OrderForm, mass_line_params
 from orders.models import FINAL, CancelState, Order, Refill, Submission
 from orders.selectors import order_progress, orders_in_status
-from orders.services.params import order_params_parse
-from orders.services.placing import order_place
+from orders.services.placing import order_place, order_quote
 from orders.services.requests import REFILLABLE, order_request_cancel, order_request_refill
 from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
 
@@ -146,22 +145,21 @@ def _picker(request: HttpRequest, data) -> Picker:
 
 
 def _price(service: Service, customer, data) -> dict:
-    """The live price of what the form holds, computed as order_place computes the charge."""
+    """The live price of what the form holds: order_quote, as order_place will charge it."""
     raw = {key: data.get(key, "") for key in data if key not in ("csrfmiddlewaretoken",)}
     if not (raw.get("link") or "").strip():
         raw["link"] = _PRICE_LINK
     rate = customer_rate(service, customer)
     try:
-        parsed = order_params_parse(service=service, raw=raw)
+        quote = order_quote(service=service, rate=rate, params=raw)
     except OrderRefused as refusal:
         return {"rate": rate, "charge": None, "hint": _readable(refusal.message)}
-    charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)
     balance = balance_amount(customer_id=customer.pk)
     return {
         "rate": rate,
-        "charge": charge,
-        "units": parsed.units,
-        "short": charge > balance,
+        "charge": quote.charge,
+        "units": quote.parsed.units,
+        "short": quote.charge > balance,
         "balance": balance,
     }
 

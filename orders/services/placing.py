@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from orders.errors import (
     bad_parameter,
 )
 from orders.models import FINAL, Order, OrderEvent
-from orders.services.params import order_params_parse
+from orders.services.params import ParsedOrder, order_params_parse
 from panel.sql import insert_parts, mark_saved, table
 
 
@@ -82,6 +83,23 @@ def _insert(order: Order, *, event: OrderEvent, refuse_active_link: bool) -> boo
     return True
 
 
+@dataclass(frozen=True)
+class Quote:
+    parsed: ParsedOrder
+    rate: Decimal
+    charge: Decimal
+
+
+def order_quote(*, service: Service, rate: Decimal, params: Mapping[str, Any]) -> Quote:
+    """What an order of `service` with `params` would be and cost at `rate` (the customer's),
+    as order_place charges it and the order form shows it; OrderRefused when it cannot be."""
+    parsed = order_params_parse(service=service, raw=params)
+    charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)
+    if charge <= 0:
+        raise bad_parameter("quantity", "is too small: the order would cost nothing")
+    return Quote(parsed=parsed, rate=rate, charge=charge)
+
+
 def order_place(*, customer, service_id: Any, params: Mapping[str, Any]) -> Order:
     """Place an order for `customer`: charged, saved, and queued for the provider on commit.
 
@@ -91,16 +109,14 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any]) -> Orde
     from orders.tasks import submit_order
 
     service = _service_for_sale(service_id, customer)
-    parsed = order_params_parse(service=service, raw=params)
     # customer_rate's price, with the factor and the discount read with the service just now.
     rate = discounted_rate(
         service,
         currency_factor=service.provider_currency_factor,
         discount_percent=service.customer_discount_percent or Decimal(0),
     )
-    charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)
-    if charge <= 0:
-        raise bad_parameter("quantity", "is too small: the order would cost nothing")
+    quote = order_quote(service=service, rate=rate, params=params)
+    parsed, charge = quote.parsed, quote.charge
 
     order = Order(
         customer=customer,

@@ -20,7 +20,9 @@ def orders(make_customer, refillable, place):
     """One customer's orders in the states where the raw columns and what the customer sees differ."""
     customer = make_customer("1000")
     quantity = refillable.min_quantity * 10
-    made = {name: place(customer, refillable, quantity=quantity, send=True) for name in ("going", "done", "lost")}
+    made = {
+        name: place(customer, refillable, quantity=quantity, send=True) for name in ("going", "done", "lost")
+    }
     made["queued"] = place(customer, refillable, quantity=quantity)
     Order.objects.filter(pk=made["going"].pk).update(status="In progress", remains=quantity // 4)
     # The provider says Completed and still reports units left: both are shown as it said them.

@@ -112,3 +112,23 @@ def test_only_the_fields_of_the_type_reach_order_place(logged_in, make_customer,
     assert response.status_code == 302
     order = Order.objects.get(customer=customer)
     assert order.quantity == 1 and set(order.params) == {"link"}
+
+
+def test_an_order_that_would_cost_nothing_is_refused_by_the_live_price_as_by_placing(
+    logged_in, make_customer, refillable, new_link
+):
+    # A rate so low that the minimum quantity rounds to a charge of 0.00000.
+    Service.objects.filter(pk=refillable.pk).update(
+        rate=Decimal("0.00001"), provider_rate=Decimal("0.00001"), fixed_rate=None, min_quantity=10
+    )
+    client = logged_in(make_customer("10"))
+    quantity = "10"
+    preview = client.get(
+        "/orders/new/price/", {"service": refillable.pk, "quantity": quantity}
+    ).content.decode()
+    page = client.post(
+        "/orders/new/", {"service": refillable.pk, "link": new_link(), "quantity": quantity}
+    ).content.decode()
+    assert "Quantity is too small: the order would cost nothing" in preview
+    assert "Quantity is too small: the order would cost nothing" in page
+    assert not Order.objects.exists()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from billing.models import Balance, EntryKind, LedgerEntry
 from billing.money import ZERO
@@ -21,3 +23,20 @@ def ledger_entries(*, customer_id: int, kind: EntryKind | None = None) -> QueryS
     when given: the transactions page and the REST API's transactions."""
     entries = LedgerEntry.objects.filter(customer_id=customer_id).order_by("-id")
     return entries.filter(kind=kind) if kind is not None else entries
+
+
+# Charges are negative entries, refunds positive: their sum, negated, is what orders earned.
+_ORDER_MONEY = (EntryKind.CHARGE, EntryKind.REFUND)
+
+
+def spent_on_orders(*, customer_id: int) -> Decimal:
+    """What the customer paid for orders: their charges less the refunds."""
+    entries = LedgerEntry.objects.filter(customer_id=customer_id, kind__in=_ORDER_MONEY)
+    return -(entries.aggregate(total=Sum("amount"))["total"] or ZERO)
+
+
+def revenue_by_day(*, since: datetime.datetime) -> dict[datetime.date, Decimal]:
+    """Charges less refunds of every customer, by day (the current time zone's) from `since`."""
+    entries = LedgerEntry.objects.filter(kind__in=_ORDER_MONEY, created_at__gte=since)
+    days = entries.annotate(day=TruncDate("created_at")).values("day").annotate(total=Sum("amount"))
+    return {row["day"]: -row["total"] for row in days}

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from billing.models import EntryKind, LedgerEntry
 from billing.money import ZERO
-from billing.selectors import balance_amount
+from billing.selectors import balance_amount, revenue_by_day, spent_on_orders
 from orders.models import FINAL, Order
 from orders.views import customer_orders, decorate
 from panel import health
@@ -31,14 +30,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def _spent(customer_id: int) -> Decimal:
-    """What the customer paid for orders: charges less refunds (charges are negative entries)."""
-    total = LedgerEntry.objects.filter(
-        customer_id=customer_id, kind__in=[EntryKind.CHARGE, EntryKind.REFUND]
-    ).aggregate(total=Sum("amount"))["total"]
-    return -(total or ZERO)
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -48,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "balance": balance_amount(customer_id=request.user.pk),
-        "spent": _spent(request.user.pk),
+        "spent": spent_on_orders(customer_id=request.user.pk),
         "counts": counts,
         "recent": [decorate(order) for order in orders[:RECENT_ORDERS]],
     }
@@ -132,11 +123,7 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
         cost_today=Sum("cost", filter=Q(created_at__gte=start_today)),
         cost_month=Sum("cost"),
     )
-    money = LedgerEntry.objects.filter(kind__in=[EntryKind.CHARGE, EntryKind.REFUND], created_at__gte=since)
-    revenue_by_day = {
-        row["day"]: -row["total"]
-        for row in money.annotate(day=TruncDate("created_at")).values("day").annotate(total=Sum("amount"))
-    }
+    revenue = revenue_by_day(since=since)
     cost_by_day = {
         row["day"]: row["total"]
         for row in Order.objects.filter(created_at__gte=since, cost__isnull=False)
@@ -144,8 +131,8 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
         .values("day")
         .annotate(total=Sum("cost"))
     }
-    revenue_today = revenue_by_day.get(today, ZERO)
-    revenue_month = sum(revenue_by_day.values(), ZERO)
+    revenue_today = revenue.get(today, ZERO)
+    revenue_month = sum(revenue.values(), ZERO)
     cost_today, cost_month = orders["cost_today"] or ZERO, orders["cost_month"] or ZERO
     context = {
         **admin.site.each_context(request),
@@ -166,7 +153,7 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
                 "profit": revenue_month - cost_month,
             },
         ],
-        "chart": _chart(days, revenue_by_day, cost_by_day),
+        "chart": _chart(days, revenue, cost_by_day),
         "providers": list(Provider.objects.order_by("name")),
         "attention": _attention_count(request),
     }

@@ -7,13 +7,16 @@ class OrderRefused(Exception):
     """A request about an order that cannot be done; nothing was changed.
 
     `message` is the text to show a customer or return as API v2's `{"error": ...}`; `field`
-    names the form field it concerns (None when it concerns the whole request).
+    names the form field it concerns (None when it concerns the whole request); `code` is the
+    refusal's stable name, what the REST API's clients match on (CODES), `refused` for the
+    refusals only staff meet.
     """
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code or CODES.get(message, REFUSED)
 
 
 INCORRECT_SERVICE = "Incorrect service ID"
@@ -33,6 +36,30 @@ REFILL_UNDER_WAY = "A refill of this order is already under way"
 IDEMPOTENCY_KEY_REUSED = "This idempotency key was already used for a different order"
 
 
+# The stable name of each refusal above; those whose text carries a number or a reason have theirs
+# given where they are raised.
+CODES: dict[str, str] = {
+    INCORRECT_SERVICE: "incorrect_service",
+    NOT_ENOUGH_FUNDS: "not_enough_funds",
+    BAD_LINK: "bad_link",
+    ACTIVE_ORDER_WITH_LINK: "active_order_with_link",
+    INCORRECT_ORDER: "order_not_found",
+    INCORRECT_REQUEST: "invalid_parameter",
+    REFILL_NOT_FOUND: "refill_not_found",
+    REFILL_DISABLED: "refill_disabled",
+    CANCEL_DISABLED: "cancel_disabled",
+    CANCEL_TOO_LATE: "cancel_too_late",
+    CANCEL_WHILE_SENDING: "order_being_sent",
+    CANCEL_ALREADY_REQUESTED: "cancel_already_requested",
+    REFILL_NOT_COMPLETED: "refill_not_possible",
+    REFILL_UNDER_WAY: "refill_under_way",
+    IDEMPOTENCY_KEY_REUSED: "idempotency_key_reused",
+}
+QUANTITY_BELOW_MINIMUM = "quantity_below_minimum"
+QUANTITY_ABOVE_MAXIMUM = "quantity_above_maximum"
+REFUSED = "refused"
+
+
 def quantity_below(minimum: int) -> str:
     return f"Quantity less than minimal {minimum}"
 
@@ -43,4 +70,4 @@ def quantity_above(maximum: int) -> str:
 
 def bad_parameter(name: str, why: str) -> OrderRefused:
     """A malformed parameter: API v2 clients match "Incorrect request"; people read the rest."""
-    return OrderRefused(f"{INCORRECT_REQUEST}: {name} {why}", field=name)
+    return OrderRefused(f"{INCORRECT_REQUEST}: {name} {why}", field=name, code=CODES[INCORRECT_REQUEST])

@@ -18,7 +18,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from catalog.models import Service, ServiceType
-from orders.errors import BAD_LINK, OrderRefused, bad_parameter, quantity_above, quantity_below
+from orders.errors import (
+    BAD_LINK,
+    QUANTITY_ABOVE_MAXIMUM,
+    QUANTITY_BELOW_MINIMUM,
+    OrderRefused,
+    bad_parameter,
+    quantity_above,
+    quantity_below,
+)
 
 MAX_LINK_LENGTH = 2000
 MAX_LIST_LINES = 10_000
@@ -96,9 +104,9 @@ def _link(raw: Mapping[str, Any]) -> str:
 
 def _bounded(service: Service, count: int, field: str = "quantity") -> int:
     if count < service.min_quantity:
-        raise OrderRefused(quantity_below(service.min_quantity), field=field)
+        raise OrderRefused(quantity_below(service.min_quantity), field=field, code=QUANTITY_BELOW_MINIMUM)
     if count > service.max_quantity:
-        raise OrderRefused(quantity_above(service.max_quantity), field=field)
+        raise OrderRefused(quantity_above(service.max_quantity), field=field, code=QUANTITY_ABOVE_MAXIMUM)
     return count
 
 

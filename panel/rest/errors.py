@@ -36,45 +36,37 @@ from orders import errors
 from orders.errors import OrderRefused
 from panel.rest.parsers import BodyTooLarge
 
-INVALID_PARAMETER = "invalid_parameter"
+INVALID_PARAMETER = errors.CODES[errors.INCORRECT_REQUEST]
 # The field of an idempotency refusal, and how the REST API names it: it came as a header.
 _IDEMPOTENCY_FIELD = "idempotency_key"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
-# Each refusal of orders.errors: its status and code. A new refusal text must get its line
-# here (tests/rest checks that every text of orders.errors has one).
-REFUSALS: dict[str, tuple[int, str]] = {
-    errors.INCORRECT_SERVICE: (status.HTTP_400_BAD_REQUEST, "incorrect_service"),
-    errors.BAD_LINK: (status.HTTP_400_BAD_REQUEST, "bad_link"),
-    errors.NOT_ENOUGH_FUNDS: (status.HTTP_402_PAYMENT_REQUIRED, "not_enough_funds"),
-    errors.ACTIVE_ORDER_WITH_LINK: (status.HTTP_409_CONFLICT, "active_order_with_link"),
-    errors.INCORRECT_ORDER: (status.HTTP_404_NOT_FOUND, "order_not_found"),
-    errors.REFILL_NOT_FOUND: (status.HTTP_404_NOT_FOUND, "refill_not_found"),
-    errors.REFILL_DISABLED: (status.HTTP_409_CONFLICT, "refill_disabled"),
-    errors.CANCEL_DISABLED: (status.HTTP_409_CONFLICT, "cancel_disabled"),
-    errors.CANCEL_TOO_LATE: (status.HTTP_409_CONFLICT, "cancel_too_late"),
-    errors.CANCEL_WHILE_SENDING: (status.HTTP_409_CONFLICT, "order_being_sent"),
-    errors.CANCEL_ALREADY_REQUESTED: (status.HTTP_409_CONFLICT, "cancel_already_requested"),
-    errors.REFILL_NOT_COMPLETED: (status.HTTP_409_CONFLICT, "refill_not_possible"),
-    errors.REFILL_UNDER_WAY: (status.HTTP_409_CONFLICT, "refill_under_way"),
-    errors.IDEMPOTENCY_KEY_REUSED: (status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+# The HTTP status of each refusal code of orders.errors (OrderRefused.code). A new code must get
+# its line here (tests/rest checks that every code of orders.errors has one).
+REFUSAL_STATUS: dict[str, int] = {
+    "incorrect_service": status.HTTP_400_BAD_REQUEST,
+    "bad_link": status.HTTP_400_BAD_REQUEST,
+    errors.QUANTITY_BELOW_MINIMUM: status.HTTP_400_BAD_REQUEST,
+    errors.QUANTITY_ABOVE_MAXIMUM: status.HTTP_400_BAD_REQUEST,
+    INVALID_PARAMETER: status.HTTP_400_BAD_REQUEST,
+    "not_enough_funds": status.HTTP_402_PAYMENT_REQUIRED,
+    "order_not_found": status.HTTP_404_NOT_FOUND,
+    "refill_not_found": status.HTTP_404_NOT_FOUND,
+    "active_order_with_link": status.HTTP_409_CONFLICT,
+    "refill_disabled": status.HTTP_409_CONFLICT,
+    "cancel_disabled": status.HTTP_409_CONFLICT,
+    "cancel_too_late": status.HTTP_409_CONFLICT,
+    "order_being_sent": status.HTTP_409_CONFLICT,
+    "cancel_already_requested": status.HTTP_409_CONFLICT,
+    "refill_not_possible": status.HTTP_409_CONFLICT,
+    "refill_under_way": status.HTTP_409_CONFLICT,
+    "idempotency_key_reused": status.HTTP_422_UNPROCESSABLE_ENTITY,
 }
-# Texts that carry a number or a reason: matched by how they begin.
-_PREFIXES: tuple[tuple[str, int, str], ...] = (
-    (errors.quantity_below(0).rstrip("0"), status.HTTP_400_BAD_REQUEST, "quantity_below_minimum"),
-    (errors.quantity_above(0).rstrip("0"), status.HTTP_400_BAD_REQUEST, "quantity_above_maximum"),
-    (errors.INCORRECT_REQUEST, status.HTTP_400_BAD_REQUEST, INVALID_PARAMETER),
-)
 
 
 def refusal_status(refused: OrderRefused) -> tuple[int, str]:
     """The HTTP status and the code of a refusal by the order services."""
-    if refused.message in REFUSALS:
-        return REFUSALS[refused.message]
-    for prefix, status_code, code in _PREFIXES:
-        if refused.message.startswith(prefix):
-            return status_code, code
-    return status.HTTP_400_BAD_REQUEST, "refused"
+    return REFUSAL_STATUS.get(refused.code, status.HTTP_400_BAD_REQUEST), refused.code
 
 
 def error_body(

@@ -12,7 +12,8 @@ What an answer may change:
 
 Garbage changes nothing: an unreadable answer, a duplicate id, min > max, a negative or
 oversized number, or an empty list while we sell the provider's services refuses the whole
-answer. A service of a type we cannot sell is skipped and reported (and dropped if we had it).
+answer. A service of a type we cannot sell is skipped and reported (and dropped if we had it);
+an entry the client could not read is reported, and the service it names kept as it was.
 """
 
 from __future__ import annotations
@@ -87,7 +88,17 @@ def catalog_sync(*, provider: Provider) -> SyncResult:
         raise CatalogSyncError(
             f"{provider.name}: the service list could not be read, nothing changed: {error}"
         ) from error
+    unreadable = offers.unreadable
     offers, skipped = _checked(provider, offers)
+    # An entry that could not be read: its service, when we know which, stays as it was (neither
+    # repriced from garbage nor dropped as if the provider had stopped selling it).
+    kept = {entry.service_id for entry in unreadable if entry.service_id is not None}
+    skipped += [
+        f"service {entry.service_id}: its entry could not be read ({entry.reason}); not changed"
+        if entry.service_id is not None
+        else f"an entry could not be read ({entry.reason})"
+        for entry in unreadable
+    ]
     with transaction.atomic():
         # Two syncs of one provider (beat and the admin's button) take turns here.
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
@@ -96,7 +107,7 @@ def catalog_sync(*, provider: Provider) -> SyncResult:
                 f"{provider.name}: the provider listed no services we can sell; refusing to drop them "
                 "all, nothing changed."
             )
-        result = _apply(provider, offers)
+        result = _apply(provider, offers, kept=kept)
     result.skipped = skipped
     result.listed = len(offers) + len(skipped)
     log.info("catalog sync %s", result)
@@ -163,7 +174,7 @@ def _mappings(provider: Provider, offers: list[ProviderService], result: SyncRes
     return mappings
 
 
-def _apply(provider: Provider, offers: list[ProviderService]) -> SyncResult:
+def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int]) -> SyncResult:
     result = SyncResult(provider=provider.name)
     now = timezone.now()
     rates_changed: list[Service] = []
@@ -219,7 +230,7 @@ def _apply(provider: Provider, offers: list[ProviderService]) -> SyncResult:
         [PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate) for s in rates_changed],
         batch_size=BATCH,
     )
-    gone = [service for service in known.values() if service.dropped_at is None]
+    gone = [s for s in known.values() if s.dropped_at is None and s.provider_service_id not in kept]
     # Only a drop that disabled an enabled service is undone when the service comes back.
     Service.objects.filter(pk__in=[s.pk for s in gone if s.enabled]).update(
         enabled=False, disabled_by_drop=True, dropped_at=now, updated_at=now

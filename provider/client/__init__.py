@@ -7,7 +7,14 @@ Answers are parsed into frozen dataclasses with `Decimal` money and `int` counts
 The API key travels only in the POST body: never in a URL, a log line, an exception or a repr.
 """
 
-from provider.client.answers import Balance, OrderStatusResult, ProviderService, RefillStatusResult
+from provider.client.answers import (
+    Balance,
+    OrderStatusResult,
+    ProviderService,
+    RefillStatusResult,
+    ServiceList,
+    UnreadableService,
+)
 from provider.client.api import MAX_IDS_PER_CALL, ProviderClient
 from provider.client.errors import (
     ProviderBadAnswer,
@@ -29,4 +36,6 @@ __all__ = [
     "ProviderService",
     "ProviderUnreachable",
     "RefillStatusResult",
+    "ServiceList",
+    "UnreadableService",
 ]

@@ -30,6 +30,22 @@ class ProviderService:
 
 
 @dataclass(frozen=True)
+class UnreadableService:
+    """An entry of a `services` answer that could not be read: its id when that could be."""
+
+    service_id: int | None
+    reason: str
+
+
+class ServiceList(list[ProviderService]):
+    """The services of a `services` answer, in its order, and the entries that could not be read."""
+
+    def __init__(self, services=(), unreadable=()) -> None:
+        super().__init__(services)
+        self.unreadable: list[UnreadableService] = list(unreadable)
+
+
+@dataclass(frozen=True)
 class OrderStatusResult:
     """One order as the provider sees it. `status` None: unknown or unrecognised, never final."""
 
@@ -140,6 +156,19 @@ def parse_service(item: Any) -> ProviderService:
         dripfeed=as_bool(item.get("dripfeed")),
         description=str(item.get("desc") or item.get("description") or ""),
     )
+
+
+def parse_services(items: list[Any]) -> ServiceList:
+    """Every readable entry of a `services` answer; the others, with their ids where readable,
+    in `unreadable` (one broken entry must not cost the provider's whole catalog)."""
+    services, unreadable = [], []
+    for item in items:
+        try:
+            services.append(parse_service(item))
+        except ProviderBadAnswer as error:
+            service_id = lenient(as_int, item.get("service"), "service") if isinstance(item, dict) else None
+            unreadable.append(UnreadableService(service_id, str(error)))
+    return ServiceList(services, unreadable)
 
 
 def parse_order_status(item: Any) -> OrderStatusResult:

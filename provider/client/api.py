@@ -16,8 +16,8 @@ from urllib3.exceptions import ConnectTimeoutError
 from provider.client.answers import (
     Balance,
     OrderStatusResult,
-    ProviderService,
     RefillStatusResult,
+    ServiceList,
     as_bool,
     as_decimal,
     as_int,
@@ -28,7 +28,7 @@ from provider.client.answers import (
     parse_order_status,
     parse_refill_id,
     parse_refill_status,
-    parse_service,
+    parse_services,
 )
 from provider.client.errors import (
     ProviderBadAnswer,
@@ -140,18 +140,16 @@ class ProviderClient:
     def close(self) -> None:
         self._session.close()
 
-    def services(self) -> list[ProviderService]:
-        """The provider's catalog. A malformed entry is skipped and logged, not fatal."""
+    def services(self) -> ServiceList:
+        """The provider's catalog. A malformed entry is not fatal: it is logged and listed in the
+        answer's `unreadable`, for the catalog sync to report and to keep that service as it was."""
         answer = self._call("services", {}, _retry_reads)
         items = list(answer.values()) if isinstance(answer, dict) else answer
         if not isinstance(items, list):
             raise ProviderBadAnswer("services: the answer is not a list")
-        services = []
-        for item in items:
-            try:
-                services.append(parse_service(item))
-            except ProviderBadAnswer as error:
-                log.warning("provider services %s: skipped an entry: %s", self._host, error)
+        services = parse_services(items)
+        for entry in services.unreadable:
+            log.warning("provider services %s: an unreadable entry: %s", self._host, entry.reason)
         return services
 
     def add(self, *, service: int, **params: Any) -> int:

@@ -1,5 +1,7 @@
 """A provider answer the sync cannot trust aborts it with a clear message and leaves every row as it was."""
 
+from decimal import Decimal
+
 import pytest
 
 from catalog.models import Service
@@ -107,3 +109,28 @@ def test_a_service_of_a_type_we_cannot_sell_is_skipped_and_reported(scripted, sc
     assert result.skipped == ["service 2 has type 'Custom Data', which we cannot sell"]
     assert "1 skipped: service 2 has type 'Custom Data'" in str(result)
     assert dict(Service.objects.values_list("provider_service_id", "type")) == {1: "Default", 3: "Package"}
+
+
+def test_an_unreadable_entry_leaves_its_service_as_it_was_and_is_reported(
+    scripted, scripted_imported, catalog_rows, offer
+):
+    # Service 2's entry cannot be read (its rate is not a number): it is neither repriced nor
+    # dropped as if the provider had stopped listing it; the others sync, and the admin is told.
+    service_2 = Service.objects.get(provider_service_id=2)
+    scripted.answer([offer(1, rate="1.50"), offer(2, rate="n/a"), "not an object", offer(3)])
+
+    result = catalog_sync(provider=scripted_imported)
+
+    after = Service.objects.get(provider_service_id=2)
+    assert (after.enabled, after.dropped_at, after.provider_rate, after.rate) == (
+        service_2.enabled,
+        None,
+        service_2.provider_rate,
+        service_2.rate,
+    )
+    assert Service.objects.get(provider_service_id=1).provider_rate == Decimal("1.50")
+    assert result.dropped == 0 and result.listed == 4
+    assert result.skipped == [
+        "service 2: its entry could not be read (rate is not a number: 'n/a'); not changed",
+        "an entry could not be read (a service is not an object)",
+    ]

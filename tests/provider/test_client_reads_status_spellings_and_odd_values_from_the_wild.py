@@ -159,6 +159,10 @@ def test_services_accept_numbers_or_strings_and_every_boolean_spelling(
     assert [(s.type, s.category, s.description) for s in services] == [
         ("Default", "C", "long text"), ("Default", "", "short"),
     ]  # fmt: skip
+    # The broken entries are told, not lost: the catalog sync reports them.
+    assert [(entry.service_id, entry.reason) for entry in services.unreadable] == [
+        (None, "service is not a number: 'x'"), (None, "a service is not an object"),
+    ]  # fmt: skip
 
 
 def test_refill_and_cancel_many_forms_read_ids_and_flags_either_way(

@@ -182,8 +182,9 @@ def _staff_entry(
     """Move `value` (credit when positive) and append its entry, once per `request_token`.
 
     A second use of the token rolls the whole movement back and raises AlreadyRecorded. Two
-    submissions racing with one token queue on the unique index: the second fails once the
-    first commits.
+    submissions racing with one token queue on the unique index (or on the balance row): the
+    second fails once the first commits. A debit the balance no longer covers because its first
+    submission took the money is AlreadyRecorded too, not InsufficientFunds.
     """
     try:
         with transaction.atomic():
@@ -196,6 +197,11 @@ def _staff_entry(
                 request_token=request_token,
                 **fields,
             )
+    except InsufficientFunds:
+        first = LedgerEntry.objects.filter(request_token=request_token).first() if request_token else None
+        if first is None:
+            raise
+        raise AlreadyRecorded(first) from None
     except IntegrityError as error:
         if request_token is None or _violated_constraint(error) != _ONE_PER_STAFF_FORM:
             raise

@@ -1,10 +1,11 @@
+import uuid
 from decimal import Decimal
 
 import pytest
 
 from billing.models import EntryKind
 from billing.selectors import balance_amount
-from billing.services import BillingError, InsufficientFunds, ledger_adjust
+from billing.services import AlreadyRecorded, BillingError, InsufficientFunds, ledger_adjust
 from tests.billing.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,4 +54,21 @@ def test_a_zero_or_malformed_adjustment_is_refused(funded_customer, books, amoun
     before = books(customer)
     with pytest.raises(BillingError):
         ledger_adjust(customer=customer, amount=amount, created_by=None, reason="Oops")
+    assert books(customer) == before
+
+
+def test_a_second_submit_of_a_debit_the_balance_no_longer_covers_says_it_was_recorded(funded_customer, books):
+    # The form sent twice: the first took the balance below the amount, so the second fails the
+    # funds check before it meets its token; it is still the same movement, already recorded.
+    customer = funded_customer("10")
+    token = uuid.uuid4()
+    first = ledger_adjust(
+        customer=customer, amount=Decimal("-6"), created_by=None, reason="Chargeback", request_token=token
+    )
+    before = books(customer)
+    with pytest.raises(AlreadyRecorded) as again:
+        ledger_adjust(
+            customer=customer, amount=Decimal("-6"), created_by=None, reason="Chargeback", request_token=token
+        )
+    assert again.value.entry == first
     assert books(customer) == before

@@ -70,6 +70,24 @@ def catalog(provider) -> dict:
     return services
 
 
+@pytest.fixture
+def completed_order(sent_order, simulator, provider):
+    """completed_order(customer=None, service=None): sent (by the suite's `sent_order`), completed
+    at the simulator, and polled."""
+    from orders.services.polling import orders_poll
+    from provider.statuses import OrderStatus
+
+    def complete(customer=None, service=None):
+        order = sent_order(customer=customer, service=service)
+        simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED)
+        orders_poll(provider=provider)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.COMPLETED
+        return order
+
+    return complete
+
+
 _emails = itertools.count(1)
 # Every test customer's password (password hashing is a fast one in tests/settings.py).
 PASSWORD = "pw-12345-abc"

@@ -23,11 +23,9 @@ from orders.models import Order, Refill, Submission
 from orders.services.forwarding import order_submit
 from orders.services.params import FIELDS
 from orders.services.placing import order_place
-from orders.services.polling import orders_poll
 from panel.api.definitions import ADD_PARAMS, Kind
 from panel.apikeys import api_key_create
 from panel.models import User
-from provider.statuses import OrderStatus
 
 _links = itertools.count(1)
 
@@ -140,21 +138,6 @@ def sent_order(place_order):
         return order
 
     return send
-
-
-@pytest.fixture
-def completed_order(sent_order, simulator, provider):
-    """completed_order(customer=None, service=None): sent, completed at the simulator, polled."""
-
-    def complete(customer: User | None = None, service: Service | None = None) -> Order:
-        order = sent_order(customer=customer, service=service)
-        simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED)
-        orders_poll(provider=provider)
-        order.refresh_from_db()
-        assert order.status == OrderStatus.COMPLETED
-        return order
-
-    return complete
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@ ones in bulk and keeps the provider's refill id; `refills_poll` reads their stat
 
 from decimal import Decimal
 
-import pytest
-
 from orders.models import Order, OrderEvent, Refill, Submission
-from orders.services.polling import orders_poll
 from orders.services.requests import order_request_refill, refills_poll, refills_send
 from provider.services import provider_client
 from provider.simulator.orders import REFILL_STEPS
@@ -19,21 +16,6 @@ def calls(simulator, action: str) -> list[list[str]]:
     return [
         r.params[param].split(",") for r in simulator.received if r.action == action and param in r.params
     ]
-
-
-@pytest.fixture
-def completed_order(sent_order, simulator, provider):
-    """completed_order(customer=None): sent, completed at the provider, and polled."""
-
-    def make(customer=None) -> Order:
-        order = sent_order(customer=customer)
-        simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED)
-        orders_poll(provider=provider)
-        order.refresh_from_db()
-        assert order.status == OrderStatus.COMPLETED
-        return order
-
-    return make
 
 
 def test_a_refill_is_requested_forwarded_and_polled_to_its_outcome(

@@ -14,12 +14,11 @@ from django.test import Client
 from panel.api.definitions import ADD_PARAMS, Kind
 
 # API v2's fixtures, shared rather than copied (the root conftest has the simulator, provider,
-# catalog and customer).
+# catalog, customer and completed_order).
 from tests.api.conftest import (  # noqa: F401
     Reseller,
     _fresh_limits,
     _live_server_closes_its_connections,
-    completed_order,
     default_service,
     eager_tasks,
     make_reseller,

@@ -61,13 +61,16 @@ def _claim(customer_id: int, key: str, fingerprint: str) -> int | None:
 
 
 def order_place_idempotent(
-    *, customer, service_id: Any, params: Mapping[str, Any], key: str
+    *, customer, service_id: Any, params: Mapping[str, Any], key: str | None
 ) -> tuple[Order, bool]:
-    """Place an order once for `key`. Returns (the order, whether it was placed by an earlier request).
+    """Place an order once for `key` (every time when the request has no key). Returns (the order,
+    whether it was placed by an earlier request).
 
     Raises OrderRefused like order_place, and when `key` is malformed or was used with another
     service or other parameters.
     """
+    if key is None:
+        return order_place(customer=customer, service_id=service_id, params=params), False
     key = _checked(key)
     fingerprint = _fingerprint(service_id, params)
     with transaction.atomic():

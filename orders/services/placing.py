@@ -86,7 +86,6 @@ def _insert(order: Order, *, event: OrderEvent, refuse_active_link: bool) -> boo
 @dataclass(frozen=True)
 class Quote:
     parsed: ParsedOrder
-    rate: Decimal
     charge: Decimal
 
 
@@ -97,7 +96,7 @@ def order_quote(*, service: Service, rate: Decimal, params: Mapping[str, Any]) -
     charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)
     if charge <= 0:
         raise bad_parameter("quantity", "is too small: the order would cost nothing")
-    return Quote(parsed=parsed, rate=rate, charge=charge)
+    return Quote(parsed=parsed, charge=charge)
 
 
 def order_place(*, customer, service_id: Any, params: Mapping[str, Any]) -> Order:

@@ -21,7 +21,6 @@ from orders.errors import INCORRECT_ORDER, REFILL_NOT_FOUND, OrderRefused
 from orders.models import Order, Refill
 from orders.selectors import PROGRESS_FIELDS, order_progress
 from orders.services.idempotency import order_place_idempotent
-from orders.services.placing import order_place
 from orders.services.requests import customer_refill, order_request_cancel, order_request_refill
 from panel.api.definitions import ACTIONS, Form
 from panel.api.parsing import id_list, id_of, id_or_text
@@ -69,14 +68,13 @@ def services(customer: User, params: Params, form: Form) -> Answer:
 def add(customer: User, params: Params, form: Form) -> Answer:
     """Every parameter but key, action and service goes to order_place: the service's type picks."""
     order_params = {name: value for name, value in params.items() if name not in _CALL_PARAMS}
-    service_id, key = params.get("service"), params.get("idempotency_key")
     try:
-        if key is None:
-            order = order_place(customer=customer, service_id=service_id, params=order_params)
-        else:
-            order, _ = order_place_idempotent(
-                customer=customer, service_id=service_id, params=order_params, key=key
-            )
+        order, _ = order_place_idempotent(
+            customer=customer,
+            service_id=params.get("service"),
+            params=order_params,
+            key=params.get("idempotency_key"),
+        )
     except OrderRefused as refused:
         return _error(refused.message)
     return {"order": order.pk}

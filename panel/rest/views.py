@@ -30,7 +30,6 @@ from orders import errors as refusals
 from orders.models import Order, Refill
 from orders.selectors import orders_in_status
 from orders.services.idempotency import MAX_KEY_LENGTH, order_place_idempotent
-from orders.services.placing import order_place
 from orders.services.requests import order_request_cancel, order_request_refill
 from panel.api.parsing import id_of
 from panel.rest.errors import IDEMPOTENCY_HEADER, error_body, error_responses
@@ -186,13 +185,12 @@ class OrderViewSet(OwnObjects, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         body = OrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         customer, service_id, params = request.user, body.validated_data["service"], body.order_params()
-        key = request.headers.get(IDEMPOTENCY_HEADER)
-        if key is None:
-            order, replayed = order_place(customer=customer, service_id=service_id, params=params), False
-        else:
-            order, replayed = order_place_idempotent(
-                customer=customer, service_id=service_id, params=params, key=key
-            )
+        order, replayed = order_place_idempotent(
+            customer=customer,
+            service_id=service_id,
+            params=params,
+            key=request.headers.get(IDEMPOTENCY_HEADER),
+        )
         headers = {REPLAYED_HEADER: "true"} if replayed else {}
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED, headers=headers)
 

@@ -79,3 +79,21 @@ def test_retrying_only_delivered_ones_queues_no_task(
         assert webhook_deliveries_retry(ids=[delivered.pk]) == 0
 
     assert callbacks == []
+
+
+def test_retry_now_leaves_a_delivery_a_worker_is_sending_alone(
+    make_customer, receiver, make_endpoint, django_capture_on_commit_callbacks
+):
+    # A worker claimed it (its next attempt moved to the lease's end) and is posting it now:
+    # "retry now" must not make it due again, or a second worker would post it twice.
+    from webhooks.services.delivery import _claim_batch
+
+    endpoint = make_endpoint(make_customer(), receiver)
+    sending = WebhookDelivery.objects.create(endpoint=endpoint, event_type="webhook.test", payload={})
+    [claimed] = _claim_batch([sending.pk])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert webhook_deliveries_retry(ids=[sending.pk]) == 0
+
+    assert callbacks == []
+    assert WebhookDelivery.objects.get(pk=sending.pk).next_attempt_at == claimed.next_attempt_at

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -214,15 +214,24 @@ def _tell_customer_disabled(*, endpoint_id: int) -> None:
 
 def webhook_deliveries_retry(*, ids: Sequence[int]) -> int:
     """Staff's "retry now": the undelivered ones among `ids`, of active endpoints, are sent at once
-    (a failed one gets one more attempt). Returns how many were queued."""
+    (a failed one gets one more attempt). Returns how many were queued.
+
+    A pending delivery whose next attempt lies within the LEASE may be one a worker claimed and
+    is posting: it is left alone (it is sent or retried within the lease anyway). The rows are
+    locked first, so a worker's claim of one of them waits and then finds its token changed.
+    """
+    now = timezone.now()
+    waiting = Q(state=DeliveryState.PENDING) & (
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__gt=now + LEASE)
+    )
     with transaction.atomic():
         retried = list(
-            WebhookDelivery.objects.filter(pk__in=list(ids), endpoint__is_active=True)
-            .exclude(state=DeliveryState.DELIVERED)
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .filter(Q(state=DeliveryState.FAILED) | waiting, pk__in=list(ids), endpoint__is_active=True)
             .values_list("pk", flat=True)
         )
-        WebhookDelivery.objects.filter(pk__in=retried).exclude(state=DeliveryState.DELIVERED).update(
-            state=DeliveryState.PENDING, next_attempt_at=timezone.now()
+        WebhookDelivery.objects.filter(pk__in=retried).update(
+            state=DeliveryState.PENDING, next_attempt_at=now
         )
         if retried:
             send_on_commit(retried)

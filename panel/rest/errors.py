@@ -43,30 +43,36 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 # The HTTP status of each refusal code of orders.errors (OrderRefused.code). A new code must get
 # its line here (tests/rest checks that every code of orders.errors has one).
+_BAD, _FUNDS, _MISSING, _CONFLICT = (
+    status.HTTP_400_BAD_REQUEST,
+    status.HTTP_402_PAYMENT_REQUIRED,
+    status.HTTP_404_NOT_FOUND,
+    status.HTTP_409_CONFLICT,
+)
 REFUSAL_STATUS: dict[str, int] = {
-    "incorrect_service": status.HTTP_400_BAD_REQUEST,
-    "bad_link": status.HTTP_400_BAD_REQUEST,
-    errors.QUANTITY_BELOW_MINIMUM: status.HTTP_400_BAD_REQUEST,
-    errors.QUANTITY_ABOVE_MAXIMUM: status.HTTP_400_BAD_REQUEST,
-    INVALID_PARAMETER: status.HTTP_400_BAD_REQUEST,
-    "not_enough_funds": status.HTTP_402_PAYMENT_REQUIRED,
-    "order_not_found": status.HTTP_404_NOT_FOUND,
-    "refill_not_found": status.HTTP_404_NOT_FOUND,
-    "active_order_with_link": status.HTTP_409_CONFLICT,
-    "refill_disabled": status.HTTP_409_CONFLICT,
-    "cancel_disabled": status.HTTP_409_CONFLICT,
-    "cancel_too_late": status.HTTP_409_CONFLICT,
-    "order_being_sent": status.HTTP_409_CONFLICT,
-    "cancel_already_requested": status.HTTP_409_CONFLICT,
-    "refill_not_possible": status.HTTP_409_CONFLICT,
-    "refill_under_way": status.HTTP_409_CONFLICT,
-    "idempotency_key_reused": status.HTTP_422_UNPROCESSABLE_ENTITY,
+    **{
+        errors.CODES[text]: _BAD
+        for text in (errors.INCORRECT_SERVICE, errors.BAD_LINK, errors.INCORRECT_REQUEST)
+    },
+    errors.QUANTITY_BELOW_MINIMUM: _BAD,
+    errors.QUANTITY_ABOVE_MAXIMUM: _BAD,
+    errors.CODES[errors.NOT_ENOUGH_FUNDS]: _FUNDS,
+    **{errors.CODES[text]: _MISSING for text in (errors.INCORRECT_ORDER, errors.REFILL_NOT_FOUND)},
+    **{
+        errors.CODES[text]: _CONFLICT
+        for text in (
+            errors.ACTIVE_ORDER_WITH_LINK,
+            errors.REFILL_DISABLED,
+            errors.CANCEL_DISABLED,
+            errors.CANCEL_TOO_LATE,
+            errors.CANCEL_WHILE_SENDING,
+            errors.CANCEL_ALREADY_REQUESTED,
+            errors.REFILL_NOT_COMPLETED,
+            errors.REFILL_UNDER_WAY,
+        )
+    },
+    errors.CODES[errors.IDEMPOTENCY_KEY_REUSED]: status.HTTP_422_UNPROCESSABLE_ENTITY,
 }
-
-
-def refusal_status(refused: OrderRefused) -> tuple[int, str]:
-    """The HTTP status and the code of a refusal by the order services."""
-    return REFUSAL_STATUS.get(refused.code, status.HTTP_400_BAD_REQUEST), refused.code
 
 
 def error_body(
@@ -104,7 +110,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Returns None (Django's 500) for anything else: that is a bug, never an answer to input.
     """
     if isinstance(exc, OrderRefused):
-        status_code, code = refusal_status(exc)
+        # A staff-only refusal (code `refused`) has no line: it never comes through this API.
+        status_code, code = REFUSAL_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST), exc.code
         field = IDEMPOTENCY_HEADER if exc.field == _IDEMPOTENCY_FIELD else exc.field
         fields = {field: [exc.message]} if field and status_code == status.HTTP_400_BAD_REQUEST else None
         return Response(error_body(code, exc.message, field=field, fields=fields), status=status_code)

@@ -298,6 +298,14 @@ OPTIONAL_FIELDS = frozenset(
 )
 
 
-def order_params_parse(*, service: Service, raw: Mapping[str, Any]) -> ParsedOrder:
-    """The link, units and provider parameters of an order for `service`, or OrderRefused."""
+def order_params_parse(*, service: Service, raw: Mapping[str, Any], strict: bool = False) -> ParsedOrder:
+    """The link, units and provider parameters of an order for `service`, or OrderRefused.
+
+    A parameter the service's type does not take is dropped, as HonestSMM's API v2 does; with
+    `strict` (the REST API, whose bodies are typed) it is refused, naming it.
+    """
+    if strict:
+        others = sorted(set(raw) - set(FIELDS[service.service_type]))
+        if others:
+            raise bad_parameter(others[0], f"is not a parameter of {service.type} services")
     return _PARSERS[service.service_type](raw, service)

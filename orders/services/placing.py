@@ -89,17 +89,18 @@ class Quote:
     charge: Decimal
 
 
-def order_quote(*, service: Service, rate: Decimal, params: Mapping[str, Any]) -> Quote:
+def order_quote(*, service: Service, rate: Decimal, params: Mapping[str, Any], strict: bool = False) -> Quote:
     """What an order of `service` with `params` would be and cost at `rate` (the customer's),
-    as order_place charges it and the order form shows it; OrderRefused when it cannot be."""
-    parsed = order_params_parse(service=service, raw=params)
+    as order_place charges it and the order form shows it; OrderRefused when it cannot be.
+    `strict`: see order_params_parse."""
+    parsed = order_params_parse(service=service, raw=params, strict=strict)
     charge = charge_for(rate, parsed.units, per_package=service.service_type.is_package)
     if charge <= 0:
         raise bad_parameter("quantity", "is too small: the order would cost nothing")
     return Quote(parsed=parsed, charge=charge)
 
 
-def order_place(*, customer, service_id: Any, params: Mapping[str, Any]) -> Order:
+def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict: bool = False) -> Order:
     """Place an order for `customer`: charged, saved, and queued for the provider on commit.
 
     Raises OrderRefused (with api-v2.md's texts) and changes nothing when the service,
@@ -114,7 +115,7 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any]) -> Orde
         currency_factor=service.provider_currency_factor,
         discount_percent=service.customer_discount_percent or Decimal(0),
     )
-    quote = order_quote(service=service, rate=rate, params=params)
+    quote = order_quote(service=service, rate=rate, params=params, strict=strict)
     parsed, charge = quote.parsed, quote.charge
 
     order = Order(

@@ -16,7 +16,6 @@ from billing.models import EntryKind, LedgerEntry
 from billing.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from catalog.models import Category, Service, ServiceType
 from catalog.pricing import customer_rate
-from catalog.selectors import services_for
 from orders.models import CancelState, Order, Refill
 from orders.selectors import order_progress
 from orders.services.params import FIELDS
@@ -146,17 +145,6 @@ def _param_field(param: Param) -> serializers.Field:
 
 class _OrderCreate(serializers.Serializer):
     service = Id(help_text="The service's id, as the services list gives it.")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # The type's table decides what an order takes: a parameter of another type is a mistake
-        # to tell, not to drop. An unknown service is order_place's refusal to give.
-        service = services_for(self.context["request"].user).filter(pk=attrs["service"]).first()
-        if service is not None:
-            others = sorted(attrs.keys() - {"service"} - set(FIELDS[service.service_type]))
-            if others:
-                why = f"Not a parameter of {service.type} services."
-                raise serializers.ValidationError({name: [why] for name in others})
-        return attrs
 
     def order_params(self) -> dict[str, Any]:
         """The parameters for order_place, as API v2 passes them: lists as lines."""

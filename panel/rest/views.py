@@ -190,6 +190,7 @@ class OrderViewSet(OwnObjects, mixins.ListModelMixin, mixins.RetrieveModelMixin,
             service_id=service_id,
             params=params,
             key=request.headers.get(IDEMPOTENCY_HEADER),
+            strict=True,
         )
         headers = {REPLAYED_HEADER: "true"} if replayed else {}
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED, headers=headers)

@@ -29,6 +29,7 @@ from billing.services import (
     ledger_adjust,
     ledger_deposit,
 )
+from panel.admin import ReadOnlyAdmin
 
 if TYPE_CHECKING:
     from panel.models import User
@@ -37,19 +38,6 @@ if TYPE_CHECKING:
 def _staff(request: HttpRequest) -> User:
     # admin_view lets only signed-in staff through.
     return cast("User", request.user)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never added, changed or deleted from the admin."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Balance)

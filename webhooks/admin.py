@@ -6,19 +6,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from panel.admin import ReadOnlyAdmin
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # Not the secret: staff have no use for it, and the admin's pages are not the customer's.
 _ENDPOINT_FIELDS = (
@@ -42,6 +32,11 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_select_related = ["customer"]
     fields = _ENDPOINT_FIELDS
     readonly_fields = _ENDPOINT_FIELDS
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        # Staff may remove an endpoint (its deliveries go with it), as Django's permissions allow.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
     @admin.display(description="deliveries")
     def delivery_log(self, endpoint):
@@ -51,6 +46,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    show_full_result_count = False
     list_display = [
         "id",
         "customer",
@@ -67,9 +63,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["endpoint__customer"]
     readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
     actions = ["retry_now"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="customer")
     def customer(self, delivery):

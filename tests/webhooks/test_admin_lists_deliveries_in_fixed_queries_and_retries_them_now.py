@@ -97,3 +97,22 @@ def test_retry_now_leaves_a_delivery_a_worker_is_sending_alone(
 
     assert callbacks == []
     assert WebhookDelivery.objects.get(pk=sending.pk).next_attempt_at == claimed.next_attempt_at
+
+
+def test_staff_may_delete_an_endpoint_but_never_add_change_or_delete_a_delivery(rf, admin_user):
+    from django.contrib import admin
+
+    from webhooks.models import WebhookEndpoint
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    endpoints, deliveries = admin.site._registry[WebhookEndpoint], admin.site._registry[WebhookDelivery]
+    assert endpoints.has_delete_permission(request) and not endpoints.has_change_permission(request)
+    assert not any(
+        check(request)
+        for check in (
+            deliveries.has_add_permission,
+            deliveries.has_change_permission,
+            deliveries.has_delete_permission,
+        )
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,17 +65,6 @@ class DeliverySerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-
-class WebhookConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "webhook_refused"
-
-
-def _refusal(refused: services.WebhookRefused) -> exceptions.APIException:
-    if refused.field:
-        return exceptions.ValidationError({refused.field: [refused.message]})
-    return WebhookConflict(refused.message)
 
 
 class DeliveryFilters(serializers.Serializer):
@@ -157,10 +146,8 @@ class WebhookEndpointViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = EndpointSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            endpoint = services.webhook_endpoint_create(customer=request.user, url=body.validated_data["url"])
-        except services.WebhookRefused as refused:
-            raise _refusal(refused) from None
+        # A WebhookRefused is panel.rest.errors' to answer (400 naming the field, else 409).
+        endpoint = services.webhook_endpoint_create(customer=request.user, url=body.validated_data["url"])
         return Response(EndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
@@ -173,10 +160,7 @@ class WebhookEndpointViewSet(
 
     @action(detail=True, methods=["post"])
     def test(self, request: Request, pk: str) -> Response:
-        try:
-            delivery = services.webhook_test_send(endpoint=self.get_object())
-        except services.WebhookRefused as refused:
-            raise _refusal(refused) from None
+        delivery = services.webhook_test_send(endpoint=self.get_object())
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
     def _switched(self, service: Callable[..., None]) -> Response:

@@ -35,6 +35,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from orders import errors
 from orders.errors import OrderRefused
 from panel.rest.parsers import BodyTooLarge
+from webhooks.services import WebhookRefused
 
 INVALID_PARAMETER = errors.CODES[errors.INCORRECT_REQUEST]
 # The field of an idempotency refusal, and how the REST API names it: it came as a header.
@@ -104,8 +105,20 @@ def _validation(detail: Any) -> dict[str, Any]:
     return error_body(INVALID_PARAMETER, f"{field}: {messages[0]}", field=field, fields=fields)
 
 
+class WebhookConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "webhook_refused"
+
+
+def _webhook_refusal(refused: WebhookRefused) -> exceptions.APIException:
+    """A refusal by the webhook services: about a field, a 400 naming it; else a 409."""
+    if refused.field:
+        return exceptions.ValidationError({refused.field: [refused.message]})
+    return WebhookConflict(refused.message)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: OrderRefused and every APIException in the shape above.
+    """DRF's EXCEPTION_HANDLER: OrderRefused, WebhookRefused and every APIException in the shape above.
 
     Returns None (Django's 500) for anything else: that is a bug, never an answer to input.
     """
@@ -115,6 +128,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         field = IDEMPOTENCY_HEADER if exc.field == _IDEMPOTENCY_FIELD else exc.field
         fields = {field: [exc.message]} if field and status_code == status.HTTP_400_BAD_REQUEST else None
         return Response(error_body(code, exc.message, field=field, fields=fields), status=status_code)
+    if isinstance(exc, WebhookRefused):
+        exc = _webhook_refusal(exc)
     if isinstance(exc, RequestDataTooBig):  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, met as DRF reads the body
         exc = BodyTooLarge()
     response = drf_exception_handler(exc, context)

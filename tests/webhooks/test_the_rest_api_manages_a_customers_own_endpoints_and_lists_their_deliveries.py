@@ -74,3 +74,20 @@ def test_deliveries_are_listed_newest_first_and_filtered_by_state(rest, receiver
     lost = api.get(f"/api/rest/webhooks/{endpoint.pk}/deliveries/?state=lost")
     assert lost.status_code == 400
     assert (lost.json()["error"]["code"], lost.json()["error"]["field"]) == ("invalid_parameter", "state")
+
+
+def test_an_endpoint_past_the_limit_is_a_409_and_a_repeated_url_a_400_naming_it(rest, receiver):
+    from webhooks.models import MAX_ENDPOINTS_PER_CUSTOMER
+
+    customer, api = rest
+    for n in range(MAX_ENDPOINTS_PER_CUSTOMER):
+        assert (
+            api.post("/api/rest/webhooks/", {"url": f"{receiver.url}?n={n}"}, format="json").status_code
+            == 201
+        )
+    repeated = api.post("/api/rest/webhooks/", {"url": f"{receiver.url}?n=0"}, format="json")
+    over = api.post("/api/rest/webhooks/", {"url": f"{receiver.url}?n=new"}, format="json")
+    assert (repeated.status_code, repeated.json()["error"]["field"]) == (400, "url")
+    assert (over.status_code, over.json()["error"]["code"]) == (409, "webhook_refused")
+    assert f"at most {MAX_ENDPOINTS_PER_CUSTOMER} endpoints" in over.json()["error"]["message"]
+    assert WebhookEndpoint.objects.filter(customer=customer).count() == MAX_ENDPOINTS_PER_CUSTOMER

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from catalog.models import Category, Service
@@ -41,14 +43,34 @@ def service_for_sale(*, service_id: int, customer_id: int) -> Service | None:
     from provider.models import Provider
 
     query = (
-        f"SELECT s.*, p.currency_factor AS provider_currency_factor, "  # noqa: S608 (our tables)
+        f"SELECT {_service_columns()}, p.currency_factor AS provider_currency_factor, "  # noqa: S608 (our tables)
         f"(SELECT u.discount_percent FROM {table(User)} u WHERE u.id = %s) AS customer_discount_percent "
         f"FROM {table(Service)} s JOIN {table(Provider)} p ON p.id = s.provider_id "
         f"JOIN {table(Category)} c ON c.id = s.category_id "
         "WHERE s.id = %s AND s.enabled AND s.dropped_at IS NULL AND c.visible AND p.is_active"
     )
-    found = list(Service.objects.raw(query, [customer_id, service_id]))
-    return found[0] if found else None
+    with connection.cursor() as cursor:
+        cursor.execute(query, [customer_id, service_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # Service.from_db on the row: Service.objects.raw would work the columns out anew each call.
+    names = _service_attnames()
+    service = Service.from_db(connection.alias, names, row[: len(names)])
+    service.provider_currency_factor, service.customer_discount_percent = row[len(names) :]
+    return service
+
+
+@functools.cache
+def _service_attnames() -> list[str]:
+    return [field.attname for field in Service._meta.concrete_fields]
+
+
+@functools.cache
+def _service_columns() -> str:
+    """Service's columns in _service_attnames' order, as `s.<column>`."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"s.{quote(field.column)}" for field in Service._meta.concrete_fields)
 
 
 def services_search(services: QuerySet[Service], *, query: str) -> QuerySet[Service]:

@@ -65,3 +65,14 @@ def test_the_price_uses_the_discount_in_the_database_not_the_callers_copy(provid
     )
     assert rate == customer_rate(service, User.objects.get(pk=customer.pk))
     assert rate != customer_rate(service, stale_copy)
+
+
+def test_the_service_sold_has_every_field_as_the_orm_reads_it(provider):
+    customer = User.objects.create_user(email="buyer@example.com", password="pw-12345-abc")
+    made = _service(provider, Category.objects.create(name="Shown"), 1, description="Fast")
+
+    found = service_for_sale(service_id=made.pk, customer_id=customer.pk)
+    expected = Service.objects.get(pk=made.pk)
+    fields = [field.attname for field in Service._meta.concrete_fields]
+    assert [getattr(found, name) for name in fields] == [getattr(expected, name) for name in fields]
+    assert found._state.adding is False and found._state.db == expected._state.db

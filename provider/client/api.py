@@ -11,7 +11,7 @@ from urllib.parse import quote_plus, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError
 
 from provider.client.answers import (
     Balance,
@@ -39,6 +39,9 @@ from provider.client.errors import (
 )
 
 MAX_IDS_PER_CALL = 100
+# The largest answer read: a catalog of 5,000 services is about 2 MB. A longer body is not read
+# into memory; it is a bad answer.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -267,11 +270,15 @@ class ProviderClient:
                     self.api_url,
                     data={"key": self._api_key, "action": action, **params},
                     timeout=(self.connect_timeout, self.read_timeout),
+                    stream=True,
                 )
             except requests.RequestException as exc:
                 # `from None`: requests' exceptions carry the prepared request, key and all.
                 raise self._transport_error(action, exc) from None
-            answer = self._parse(action, response.status_code, response.content)
+            deadline = started + self.connect_timeout + self.read_timeout
+            with response:
+                body = self._body(action, response, deadline=deadline)
+            answer = self._parse(action, response.status_code, body)
         except ProviderError as error:
             # A refusal is an answer (the panel decides what it means); anything else is a fault.
             level = logging.INFO if isinstance(error, ProviderRefused) else logging.WARNING
@@ -288,6 +295,33 @@ class ProviderClient:
             raise
         log.debug("provider %s %s: ok (%d ms)", action, self._host, (time.monotonic() - started) * 1000)
         return answer
+
+    def _body(self, action: str, response: requests.Response, *, deadline: float) -> bytes:
+        """The answer's body, read as it arrives: at most MAX_ANSWER_BYTES, and all of it by
+        `deadline` (the read timeout alone bounds each wait for a byte, so a provider sending a
+        byte at a time would hold the call for ever)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise ProviderBadAnswer(
+                        f"{action}: HTTP {response.status_code}, an answer over {MAX_ANSWER_BYTES:,} bytes "
+                        f"from {self._host}",
+                        status_code=response.status_code,
+                    )
+                if time.monotonic() > deadline:
+                    seconds = self.connect_timeout + self.read_timeout
+                    raise ProviderOutcomeUnknown(
+                        f"{action}: the answer from {self._host} took over {seconds:g} s to arrive"
+                    )
+                chunks.append(chunk)
+        except (HTTPError, OSError) as exc:  # urllib3's read timeout, a reset, a cut or undecodable body
+            raise ProviderOutcomeUnknown(
+                f"{action}: no answer from {self._host}: {self._scrub(str(exc))[:300]}"
+            ) from None
+        return b"".join(chunks)
 
     def _transport_error(self, action: str, exc: requests.RequestException) -> ProviderError:
         cause = exc.args[0] if exc.args else exc

@@ -7,6 +7,7 @@ Only `provider_row` and `web_client` need Django (and the database); nothing els
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -91,21 +92,22 @@ def closed_port() -> int:
 
 
 class Scripted:
-    """A stand-in provider: answers each request with the next scripted (HTTP status, body); the
-    last one repeats. `requests` holds each request's form, key included, and `paths` its path."""
+    """A stand-in provider: answers each request with the next scripted (HTTP status, body, pace);
+    the last one repeats. `requests` holds each request's form, key included, and `paths` its path.
+    A reply with a `pace` sends its body a byte at a time, `pace` seconds apart."""
 
     def __init__(self) -> None:
-        self.replies: list[tuple[int, bytes]] = []
+        self.replies: list[tuple[int, bytes, float]] = []
         self.requests: list[dict[str, str]] = []
         self.paths: list[str] = []
         self.url = ""
 
-    def reply(self, body: Any, status: int = 200) -> "Scripted":
+    def reply(self, body: Any, status: int = 200, *, pace: float = 0) -> "Scripted":
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.replies.append((status, raw))
+        self.replies.append((status, raw, pace))
         return self
 
-    def next_reply(self) -> tuple[int, bytes]:
+    def next_reply(self) -> tuple[int, bytes, float]:
         return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
 
 
@@ -118,11 +120,20 @@ def scripted() -> Iterator[Scripted]:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             script.requests.append({name: values[-1] for name, values in parse_qs(body).items()})
             script.paths.append(self.path)
-            status, raw = script.next_reply()
+            status, raw, pace = script.next_reply()
             self.send_response(status)
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
-            self.wfile.write(raw)
+            if not pace:
+                self.wfile.write(raw)
+                return
+            try:
+                for byte in raw:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pace)
+            except OSError:  # the client gave up and closed the connection
+                pass
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

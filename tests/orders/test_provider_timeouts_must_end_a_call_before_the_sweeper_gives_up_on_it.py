@@ -1,0 +1,27 @@
+"""A provider call ends within PROVIDER_CONNECT_TIMEOUT + PROVIDER_READ_TIMEOUT; the sweeper takes an
+order still `sending` after SENDING_TIMEOUT for lost. `manage.py check` refuses timeouts that would
+let an `add` still be under way when an admin may send the order again."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from orders.checks import provider_calls_end_before_the_sweeper_gives_up
+
+
+def test_the_default_timeouts_pass():
+    assert provider_calls_end_before_the_sweeper_gives_up() == []
+
+
+def test_timeouts_as_long_as_the_sweepers_wait_are_refused(settings):
+    settings.PROVIDER_CONNECT_TIMEOUT = Decimal("10")
+    settings.PROVIDER_READ_TIMEOUT = Decimal("290")
+
+    [error] = provider_calls_end_before_the_sweeper_gives_up()
+
+    assert error.id == "orders.E001"
+    assert "is 300 s; it must stay under 300 s" in error.msg
+    with pytest.raises(SystemCheckError, match=r"orders\.E001"):
+        call_command("check")

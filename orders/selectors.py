@@ -1,4 +1,4 @@
-"""What a customer sees of an order, for API v2's `status` and the REST API alike."""
+"""What a customer sees of an order and its refills, for the pages, API v2 and the REST API alike."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from orders.models import Order, Submission
+from orders.models import Order, Refill, Submission
 from provider.statuses import OrderStatus
 
 # The columns order_progress reads: load only these when many orders are shown.
 PROGRESS_FIELDS = ("pk", "status", "submission", "charge", "refunded", "quantity", "start_count", "remains")
+
+
+def refills_of(customer) -> QuerySet[Refill]:
+    """The refills of the customer's orders: all a customer may see of refills (the refills page,
+    API v2's `refill_status`, the REST API)."""
+    return Refill.objects.filter(order__customer=customer)
 
 
 @dataclass(frozen=True)

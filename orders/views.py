@@ -27,7 +27,7 @@ from catalog.selectors import services_for, services_search
 from orders.errors import INCORRECT_REQUEST, OrderRefused
 from orders.forms import MassOrderForm, OrderForm, mass_line_params
 from orders.models import FINAL, CancelState, Order, Refill, Submission
-from orders.selectors import order_progress, orders_in_status
+from orders.selectors import order_progress, orders_in_status, refills_of
 from orders.services.placing import order_place, order_quote
 from orders.services.requests import REFILLABLE, order_request_cancel, order_request_refill
 from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
@@ -338,8 +338,6 @@ def order_refill(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def refill_list(request: HttpRequest) -> HttpResponse:
-    refills = (
-        Refill.objects.filter(order__customer=request.user).select_related("order__service").order_by("-id")
-    )
+    refills = refills_of(request.user).select_related("order__service").order_by("-id")
     page = Paginator(refills, REFILLS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/refills.html", {"page": page})

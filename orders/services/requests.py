@@ -25,6 +25,7 @@ from orders.errors import (
     OrderRefused,
 )
 from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
+from orders.selectors import refills_of
 from orders.services.operations import order_reject_and_refund
 from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider
@@ -100,7 +101,7 @@ def customer_refill(*, customer, refill_id) -> Refill:
         pk = int(str(refill_id).strip())
     except (TypeError, ValueError):
         raise OrderRefused(REFILL_NOT_FOUND, field="refill") from None
-    refill = Refill.objects.filter(pk=pk, order__customer=customer).first()
+    refill = refills_of(customer).filter(pk=pk).first()
     if refill is None:
         raise OrderRefused(REFILL_NOT_FOUND, field="refill")
     return refill

@@ -18,8 +18,8 @@ from billing.selectors import balance_amount
 from catalog.pricing import customer_rate
 from catalog.selectors import services_for
 from orders.errors import INCORRECT_ORDER, REFILL_NOT_FOUND, OrderRefused
-from orders.models import Order, Refill
-from orders.selectors import PROGRESS_FIELDS, order_progress
+from orders.models import Order
+from orders.selectors import PROGRESS_FIELDS, order_progress, refills_of
 from orders.services.idempotency import order_place_idempotent
 from orders.services.requests import customer_refill, order_request_cancel, order_request_refill
 from panel.api.definitions import ACTIONS, Form
@@ -162,7 +162,7 @@ def refill_status(customer: User, params: Params, form: Form) -> Answer:
         return {"status": found.status} if found is not None else _error(REFILL_NOT_FOUND)
     entries = id_list(_selected(params, form))
     ids = [pk for pk in map(id_of, entries) if pk is not None]
-    statuses = dict(Refill.objects.filter(pk__in=ids, order__customer=customer).values_list("pk", "status"))
+    statuses = dict(refills_of(customer).filter(pk__in=ids).values_list("pk", "status"))
     return [
         {
             "refill": id_or_text(entry),

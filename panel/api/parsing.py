@@ -46,7 +46,7 @@ def read_params(request: HttpRequest) -> dict[str, str]:
     """The request's parameters, each a string, or Malformed."""
     if request.method not in ("GET", "POST"):
         raise Malformed(f"method {request.method}")
-    _refuse_a_long_body(request)
+    refuse_a_long_body(request)
     try:
         pairs = _pairs(request.GET.lists())
         if request.method == "POST":
@@ -71,7 +71,9 @@ def read_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def _refuse_a_long_body(request: HttpRequest) -> None:
+def refuse_a_long_body(request: HttpRequest) -> None:
+    """Malformed when the Content-Length is over settings.API_MAX_BODY_BYTES or unreadable: the
+    body's limit of API v2 and of the REST API's JSON parser (panel.rest.parsers)."""
     raw = request.META.get("CONTENT_LENGTH") or "0"
     try:
         length = int(raw)

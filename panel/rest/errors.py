@@ -11,7 +11,9 @@
   `incorrect_service`, `quantity_below_minimum`...);
 - 401 `not_authenticated` (no key) or `invalid_api_key`;
 - 402 `not_enough_funds`: the request is right, the balance is short;
-- 404 no such object among the caller's own (another customer's is a 404 too);
+- 404 no such object among the caller's own (another customer's is a 404 too), with the code of
+  its API v2 text: `order_not_found`, `refill_not_found`, and `incorrect_service` for a service
+  that cannot be bought (as when ordering it, where it is a 400); `not_found` for a path;
 - 409 the state of the order or its service does not allow it (`cancel_disabled`,
   `active_order_with_link`, `refill_under_way`...);
 - 413 `body_too_large`, 415 `unsupported_media_type`;
@@ -130,20 +132,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(error_body(code, exc.message, field=field, fields=fields), status=status_code)
     if isinstance(exc, WebhookRefused):
         exc = _webhook_refusal(exc)
-    if isinstance(exc, RequestDataTooBig):  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, met as DRF reads the body
+    elif isinstance(exc, RequestDataTooBig):  # DATA_UPLOAD_MAX_MEMORY_SIZE: DRF reads request.body
         exc = BodyTooLarge()
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    elif isinstance(exc, Http404):  # DRF's content negotiation, for a `?format=` no renderer has
+        exc = exceptions.NotFound()
+    if not isinstance(exc, exceptions.APIException):
         return None
+    response = drf_exception_handler(exc, context)  # its headers (WWW-Authenticate, Retry-After)
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation(exc.detail)
-    elif isinstance(exc, exceptions.APIException):
+    else:
         code = exc.get_codes()
         response.data = error_body(code if isinstance(code, str) else exc.default_code, str(exc.detail))
-    elif isinstance(exc, Http404):
-        response.data = error_body(exceptions.NotFound.default_code, str(exceptions.NotFound.default_detail))
-    else:  # PermissionDenied from Django
-        response.data = error_body(exceptions.PermissionDenied.default_code, "Permission denied.")
     return response
 
 
@@ -170,7 +170,7 @@ _WHEN = {
     "`quantity_below_minimum`, `quantity_above_maximum`; `field` names the culprit.",
     401: "`not_authenticated` (no key) or `invalid_api_key`.",
     402: "`not_enough_funds`.",
-    404: "`not_found`, `order_not_found`, `refill_not_found`, `service_not_found`: none of yours.",
+    404: "`not_found`, `order_not_found`, `refill_not_found`: none of yours.",
     409: "The order's or its service's state does not allow it: `active_order_with_link`, "
     "`cancel_disabled`, `cancel_too_late`, `cancel_already_requested`, `order_being_sent`, "
     "`refill_disabled`, `refill_not_possible`, `refill_under_way`.",

@@ -1,7 +1,10 @@
 """The REST API's resources. Thin: each reads its input, calls one service or query, and answers.
 
-Every query is scoped to the key's owner: another customer's object is a 404, like one that does
-not exist. Refusals of the order services (OrderRefused) become errors in panel.rest.errors.
+Each get_queryset is what the key's owner may see (their own objects, the services they may buy):
+another customer's object is a 404, like one that does not exist. A list's query parameters are
+checked and applied in filter_queryset, which get_object calls too (an object by its id ignores
+them); transactions, a list only, take theirs in the page's selector. Refusals of the order
+services (OrderRefused) become errors in panel.rest.errors.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from catalog.models import Service
 from catalog.selectors import services_for
 from orders import errors as refusals
 from orders.models import Order, Refill
-from orders.selectors import orders_in_status
+from orders.selectors import orders_in_status, refills_of
 from orders.services.idempotency import MAX_KEY_LENGTH, order_place_idempotent
 from orders.services.requests import order_request_cancel, order_request_refill
 from panel.api.parsing import id_of
@@ -69,7 +72,14 @@ class OwnObjects:
             raise NotFound(message, code=code) from None
 
 
+def _refusal(message: str) -> tuple[str, str]:
+    """OwnObjects.not_found for a refusal of orders.errors: its code (CODES) and its API v2 text."""
+    return refusals.CODES[message], message
+
+
 # -- services -----------------------------------------------------------------------------------
+
+_NO_SUCH_SERVICE = {404: "`incorrect_service`: no such service, or one you cannot order."}
 
 
 @extend_schema_view(
@@ -78,7 +88,10 @@ class OwnObjects:
         parameters=[ServiceFilters],
         responses={200: ServiceSerializer(many=True), **error_responses(400)},
     ),
-    retrieve=extend_schema(summary="One service", responses={200: ServiceSerializer, **error_responses(404)}),
+    retrieve=extend_schema(
+        summary="One service",
+        responses={200: ServiceSerializer, **error_responses(404, when=_NO_SUCH_SERVICE)},
+    ),
 )
 class ServiceViewSet(OwnObjects, viewsets.ReadOnlyModelViewSet):
     """What you can order: enabled services of visible categories, at your rates."""
@@ -86,24 +99,26 @@ class ServiceViewSet(OwnObjects, viewsets.ReadOnlyModelViewSet):
     serializer_class = ServiceSerializer
     # The whole catalog in one answer, as API v2's `services`: one query however long.
     pagination_class = None
-    not_found = ("service_not_found", refusals.INCORRECT_SERVICE)
+    # A service that cannot be bought is API v2's "Incorrect service ID", as on placing an order.
+    not_found = _refusal(refusals.INCORRECT_SERVICE)
 
     def get_queryset(self) -> QuerySet[Service]:
         # What is listed is what can be bought: the price list's and API v2's query.
         return services_for(self.request.user)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        filters = query_filters(ServiceFilters, request)
-        services = self.get_queryset()
+    def filter_queryset(self, queryset: QuerySet[Service]) -> QuerySet[Service]:
+        if self.action != "list":
+            return queryset
+        filters = query_filters(ServiceFilters, self.request)
         category = filters.get("category", "").strip()
         if category:
             # An id as API v2 reads one, or a name.
             category_id = id_of(category)
             by_id = Q(category_id=category_id) if category_id is not None else Q()
-            services = services.filter(by_id | Q(category__name__iexact=category))
+            queryset = queryset.filter(by_id | Q(category__name__iexact=category))
         if "type" in filters:
-            services = services.filter(type=filters["type"])
-        return Response(self.get_serializer(services, many=True).data)
+            queryset = queryset.filter(type=filters["type"])
+        return queryset
 
 
 # -- orders -------------------------------------------------------------------------------------
@@ -162,7 +177,7 @@ class OrderViewSet(OwnObjects, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     Partial (the rest was refunded) or Canceled (refunded in full)."""
 
     serializer_class = OrderSerializer
-    not_found = ("order_not_found", refusals.INCORRECT_ORDER)
+    not_found = _refusal(refusals.INCORRECT_ORDER)
 
     def get_queryset(self) -> QuerySet[Order]:
         return Order.objects.filter(customer=self.request.user)
@@ -222,10 +237,10 @@ class RefillViewSet(OwnObjects, viewsets.ReadOnlyModelViewSet):
     """Refills you asked for (`POST /api/rest/orders/{id}/refill/`) and where they are."""
 
     serializer_class = RefillSerializer
-    not_found = ("refill_not_found", refusals.REFILL_NOT_FOUND)
+    not_found = _refusal(refusals.REFILL_NOT_FOUND)
 
     def get_queryset(self) -> QuerySet[Refill]:
-        return Refill.objects.filter(order__customer=self.request.user)
+        return refills_of(self.request.user)
 
 
 @extend_schema_view(
@@ -241,8 +256,8 @@ class TransactionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TransactionSerializer
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
+        # The transactions page's query, its `kind` filter included (a list only: no get_object).
         kind = query_filters(TransactionFilters, self.request).get("kind")
-        # The transactions page's query.
         return ledger_entries(customer_id=self.request.user.pk, kind=EntryKind(kind) if kind else None)
 
 
@@ -258,7 +273,7 @@ class BalanceView(APIView):
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other path under /api/rest/ (`/orders/0.5/` too): the API's 404, not the site's page."""
     return JsonResponse(
-        error_body("not_found", "There is no such endpoint."), status=status.HTTP_404_NOT_FOUND
+        error_body(NotFound.default_code, "There is no such endpoint."), status=status.HTTP_404_NOT_FOUND
     )
 
 

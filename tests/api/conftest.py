@@ -5,7 +5,6 @@ multipart and POST JSON."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +25,7 @@ from orders.services.placing import order_place
 from panel.api.definitions import ADD_PARAMS, Kind
 from panel.apikeys import api_key_create
 from panel.models import User
-
-_links = itertools.count(1)
+from tests import bulk
 
 API_PATH = "/api/v2"
 # The ways a call can come; "multipart" is a POST form as multipart/form-data.
@@ -52,12 +50,6 @@ def _live_server_closes_its_connections(request, monkeypatch):
         monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
 
 
-@pytest.fixture
-def default_service(catalog) -> Service:
-    """Instagram Followers: refill, cancel and drip-feed."""
-    return catalog[ServiceType.DEFAULT]
-
-
 @dataclass
 class Reseller:
     customer: User
@@ -77,11 +69,6 @@ def make_reseller(make_customer):
 @pytest.fixture
 def reseller(make_reseller) -> Reseller:
     return make_reseller("100")
-
-
-@pytest.fixture
-def new_link():
-    return lambda: f"https://instagram.com/p/post{next(_links)}"
 
 
 def valid_add_params(service: Service, link: str) -> dict[str, str]:
@@ -212,6 +199,12 @@ def live_api(live_server) -> Callable[..., Reply]:
 
     yield call
     session.close()
+
+
+@pytest.fixture
+def exact_query_count(settings, api, reseller) -> None:
+    """`api` calls from here on run the same queries on every run (tests.bulk.exact_query_count)."""
+    bulk.exact_query_count(settings, lambda: api({"key": reseller.key, "action": "balance"}))
 
 
 def money_state() -> dict[str, Any]:

@@ -7,7 +7,6 @@ duplicate-link check (one statement), the charge: debit and ledger entry (one st
 savepoint). Here the test's own transaction makes order_place's transaction a savepoint as well;
 in production that is BEGIN and COMMIT."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,17 +15,9 @@ from orders.models import Order, OrderEvent
 from tests.api.conftest import valid_add_params
 
 
-@pytest.fixture(autouse=True)
-def _key_from_the_database(settings):
-    """The key lookup as a query, whether or not this run has Redis (with it, panel.apikeys may
-    answer from the cache and the lookup is no query at all)."""
-    settings.API_KEY_CACHE_SECONDS = 0
-
-
 def test_add_runs_the_key_the_service_the_lock_the_order_and_the_charge(
-    api, reseller, default_service, new_link
+    api, reseller, default_service, new_link, exact_query_count
 ):
-    api({"key": reseller.key, "action": "balance"})  # the key's last use is recorded once a minute
     params = {"key": reseller.key, "action": "add", "service": str(default_service.pk)}
     with CaptureQueriesContext(connection) as captured:
         answer = api({**params, **valid_add_params(default_service, new_link())}).json()
@@ -49,8 +40,7 @@ def test_add_runs_the_key_the_service_the_lock_the_order_and_the_charge(
     assert entry.amount == -order.charge
 
 
-def test_a_refused_add_stops_after_the_service(api, reseller, default_service, new_link):
-    api({"key": reseller.key, "action": "balance"})
+def test_a_refused_add_stops_after_the_service(api, reseller, default_service, new_link, exact_query_count):
     params = {"key": reseller.key, "action": "add", "service": str(default_service.pk)}
     too_few = {**valid_add_params(default_service, new_link()), "quantity": "1"}
     with CaptureQueriesContext(connection) as captured:

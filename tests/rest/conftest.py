@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from panel.api.definitions import ADD_PARAMS, Kind
+from tests import bulk
 
 # API v2's fixtures, shared rather than copied (the root conftest has the simulator, provider,
 # catalog, customer and completed_order).
@@ -19,10 +20,8 @@ from tests.api.conftest import (  # noqa: F401
     Reseller,
     _fresh_limits,
     _live_server_closes_its_connections,
-    default_service,
     eager_tasks,
     make_reseller,
-    new_link,
     place_order,
     reseller,
     sent_order,
@@ -83,6 +82,12 @@ def rest(client, reseller) -> Rest:  # noqa: F811 (the fixture imported above)
 def as_reseller(client) -> Callable[[Reseller], Rest]:
     """as_reseller(reseller): a caller with that reseller's key."""
     return lambda someone: Rest(client, someone.key)
+
+
+@pytest.fixture
+def exact_query_count(settings, rest) -> None:
+    """`rest` calls from here on run the same queries on every run (tests.bulk.exact_query_count)."""
+    bulk.exact_query_count(settings, lambda: rest.get("balance/"))
 
 
 def error_of(response: Any) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Every refusal of orders.errors has a stable code of its own and a status in the REST API (a new
 one without would fall to the generic 400), and every error, whatever raised it, is
-`{"error": {"code", "message", ...}}`."""
+`{"error": {"code", "message", ...}}`: a path the API does not have too."""
+
+import pytest
 
 from orders import errors
 from orders.errors import OrderRefused
@@ -42,3 +44,28 @@ def test_an_unacceptable_accept_header_is_a_json_406(rest):
     response = rest("GET", "balance/", headers={"Accept": "text/html"})
     assert response.status_code == 406
     assert response.json()["error"]["code"] == "not_acceptable"
+
+
+def test_a_format_no_renderer_has_is_a_json_404(rest):
+    # DRF's content negotiation raises Django's Http404 for it, with or without a key.
+    for key in (..., None):  # the reseller's, and none
+        response = rest("GET", "balance/", key=key, query={"format": "xml"})
+        assert response.status_code == 404
+        assert error_of(response) == {"code": "not_found", "message": "Not found."}
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "nothing-here/"),
+        ("GET", ""),  # no index of resources
+        ("GET", "orders/0.5/"),  # not an id: the router's pattern does not take it
+        ("POST", "orders"),  # without its slash: no redirect that would lose the body
+        ("DELETE", "balance/nothing/"),
+    ],
+)
+def test_a_path_the_api_does_not_have_is_a_json_404_not_found(rest, method, path):
+    for key in (..., None):  # the reseller's, and none
+        response = rest(method, path, key=key)
+        assert response.status_code == 404, path
+        assert error_of(response) == {"code": "not_found", "message": "There is no such endpoint."}

@@ -1,6 +1,7 @@
 """`manage.py spectacular --validate --fail-on-warn` passes; `/api/rest/schema/` serves it without a
-key; `/api/rest/docs/` is Swagger UI from our own static files (no CDN: it works offline) with no
-inline script or style, so the site's strict CSP applies to it unchanged."""
+key and documents each operation's errors (a detail endpoint's 404 by the code it answers);
+`/api/rest/docs/` is Swagger UI from our own static files (no CDN: it works offline) with no inline
+script or style, so the site's strict CSP applies to it unchanged."""
 
 import re
 
@@ -9,6 +10,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from drf_spectacular.drainage import reset_generator_stats
 from drf_spectacular.validation import validate_schema
+
+from tests.rest.conftest import error_of
 
 
 def test_the_schema_generates_without_a_warning_and_validates(tmp_path):
@@ -50,3 +53,11 @@ def test_the_docs_page_has_no_inline_script_or_style_and_loads_only_our_files(cl
     start = client.get(script.replace("&amp;", "&"))
     assert start.status_code == 200 and start["Content-Type"].startswith("application/javascript")
     assert "/api/rest/schema/" in start.content.decode()
+
+
+def test_each_detail_endpoint_documents_the_code_of_its_404(client, rest):
+    schema = client.get("/api/rest/schema/", {"format": "json"}).json()
+    for resource in ("orders", "refills", "services"):
+        code = error_of(rest.get(f"{resource}/99999999/"))["code"]
+        documented = schema["paths"][f"/api/rest/{resource}/{{id}}/"]["get"]["responses"]["404"]
+        assert f"`{code}`" in documented["description"], resource

@@ -130,6 +130,33 @@ def test_a_body_that_is_not_a_json_object_of_fit_size_is_refused_cleanly(
     assert not Order.objects.exists()
 
 
+@pytest.mark.parametrize("api_limit, django_limit", [(4096, 1024 * 1024), (1024 * 1024, 4096)])
+def test_a_body_over_the_apis_limit_or_djangos_is_a_413(
+    rest, default_service, new_link, settings, api_limit, django_limit
+):
+    # API_MAX_BODY_BYTES is the JSON parser's limit; DATA_UPLOAD_MAX_MEMORY_SIZE is Django's, met
+    # as DRF reads request.body before it calls the parser.
+    settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE = api_limit, django_limit
+    body = rest_body(default_service, f"{new_link()}?{'x' * 10_000}")
+    response = rest.post("orders/", body)
+    assert response.status_code == 413, response.content[:300]
+    assert error_of(response)["code"] == "body_too_large"
+    assert not Order.objects.exists()
+
+
+def test_a_content_length_that_is_not_a_number_reads_no_body(client, reseller, default_service, new_link):
+    response = client.post(
+        "/api/rest/orders/",
+        rest_body(default_service, new_link()),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {reseller.key}", "Content-Length": "many"},
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["code"], error["field"]) == ("invalid_parameter", "service")
+    assert not Order.objects.exists()
+
+
 def test_every_type_lists_its_parameters_in_the_schema(client):
     schema = client.get("/api/rest/schema/?format=json").json()
     create = schema["components"]["schemas"]["OrderCreateRequest"]

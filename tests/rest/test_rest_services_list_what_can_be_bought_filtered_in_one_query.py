@@ -1,13 +1,15 @@
 """`/services/` lists what API v2's `services` lists, at the caller's rates, filtered by category
-(id or name) and type, in one query however many; a service that cannot be bought is a 404."""
+(id or name) and type, in one query however many; a service that cannot be bought is a 404 with
+the code of ordering it, `incorrect_service`."""
 
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Category, Service, ServiceType
+from catalog.models import Service, ServiceType
 from orders.services.params import FIELDS
+from tests.bulk import bulk_services
 from tests.rest.conftest import error_of
 
 
@@ -61,40 +63,27 @@ def test_a_type_that_does_not_exist_is_a_400_naming_it(rest, catalog):
     assert list(error["fields"]) == ["type"]
 
 
-def test_a_disabled_or_unknown_service_is_a_404(rest, default_service):
+def test_a_disabled_or_unknown_service_is_a_404_with_the_code_of_ordering_it(rest, default_service, new_link):
     Service.objects.filter(pk=default_service.pk).update(enabled=False)
     for path in (f"services/{default_service.pk}/", "services/99999999/", "services/abc/"):
         response = rest.get(path)
         assert response.status_code == 404, path
-        assert error_of(response) == {"code": "service_not_found", "message": "Incorrect service ID"}
+        assert error_of(response) == {"code": "incorrect_service", "message": "Incorrect service ID"}
+    ordered = rest.post("orders/", {"service": default_service.pk, "link": new_link(), "quantity": 100})
+    assert ordered.status_code == 400
+    assert error_of(ordered)["code"] == "incorrect_service"
 
 
-def test_the_list_runs_the_same_queries_for_20_services_as_for_220(rest, catalog, provider, settings):
-    settings.API_KEY_CACHE_SECONDS = 0  # the key from the database on each call: an exact count
-    rest.get("balance/")  # the key's last use is recorded once a minute
-
+def test_the_list_runs_the_same_queries_for_20_services_as_for_220(
+    rest, catalog, provider, exact_query_count
+):
     def count(**query) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
             listed = rest.get("services/", **query).json()
         return len(captured.captured_queries), len(listed)
 
     few = count()
-    template = Service.objects.filter(provider=provider).first()
-    categories = [Category.objects.create(name=f"More {i}") for i in range(10)]
-    Service.objects.bulk_create(
-        Service(
-            provider=provider,
-            provider_service_id=1000 + i,
-            type=template.type,
-            category=categories[i % 10],
-            name=f"Extra {i}",
-            provider_rate=template.provider_rate,
-            rate=template.rate,
-            min_quantity=10,
-            max_quantity=1000,
-        )
-        for i in range(200)
-    )
+    extra = bulk_services(provider)
     assert few == (2, 20)  # the key, the catalog
     assert count() == (2, 220)
-    assert count(category="More 1", type=template.type) == (2, 20)
+    assert count(category="More 1", type=extra[0].type) == (2, 20)

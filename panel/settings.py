@@ -214,6 +214,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", 25, min=1, max=65535)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP server may take: a mail server that never answers must not hold a worker's loop.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, min=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "panel@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", address) for address in env.list("ADMIN_ALERT_EMAILS", [])]

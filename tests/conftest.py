@@ -71,9 +71,60 @@ def catalog(provider) -> dict:
 
 
 @pytest.fixture
+def default_service(catalog):
+    """Instagram Followers: refill, cancel and drip-feed."""
+    from catalog.models import ServiceType
+
+    return catalog[ServiceType.DEFAULT]
+
+
+_links = itertools.count(1)
+
+
+@pytest.fixture
+def new_link():
+    return lambda: f"https://instagram.com/p/post{next(_links)}"
+
+
+@pytest.fixture
+def place_order(make_customer, default_service, new_link, django_capture_on_commit_callbacks):
+    """place_order(customer=None, service=None, quantity=None): placed and charged, not sent.
+
+    The on-commit submit task is dropped: a test sends the order itself when it wants it sent.
+    """
+    from orders.services.placing import order_place
+
+    def place(customer=None, service=None, quantity: int | None = None):
+        service = service or default_service
+        with django_capture_on_commit_callbacks(execute=False):
+            return order_place(
+                customer=customer or make_customer("1000"),
+                service_id=service.pk,
+                params={"link": new_link(), "quantity": str(quantity or service.min_quantity * 10)},
+            )
+
+    return place
+
+
+@pytest.fixture
+def sent_order(place_order):
+    """sent_order(customer=None, service=None, quantity=None): placed and sent to the simulator."""
+    from orders.models import Submission
+    from orders.services.forwarding import order_submit
+
+    def send(customer=None, service=None, quantity: int | None = None):
+        order = place_order(customer=customer, service=service, quantity=quantity)
+        assert order_submit(order_id=order.pk) == Submission.SENT
+        order.refresh_from_db()
+        return order
+
+    return send
+
+
+@pytest.fixture
 def completed_order(sent_order, simulator, provider):
-    """completed_order(customer=None, service=None): sent (by the suite's `sent_order`), completed
-    at the simulator, and polled."""
+    """completed_order(customer=None, service=None): sent (by the suite's `sent_order`, this one's
+    unless the suite has its own), completed at the simulator, and polled."""
     from orders.services.polling import orders_poll
     from provider.statuses import OrderStatus
 

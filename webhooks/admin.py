@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_value
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -24,10 +26,25 @@ _ENDPOINT_FIELDS = (
 )
 
 
+class ActiveFilter(admin.SimpleListFilter):
+    """Yes / No on is_active (derived from disabled_at), with the parameter a field's filter has."""
+
+    title = "is active"
+    parameter_name = "is_active__exact"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Yes"), ("0", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("1", "0"):
+            return queryset.filter(disabled_at__isnull=self.value() == "1")
+        return queryset
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_display = ["id", "customer", "url", "is_active", "consecutive_failures", "disabled_at", "created_at"]
-    list_filter = ["is_active", "created_at"]
+    list_filter = [ActiveFilter, "created_at"]
     search_fields = ["=id", "url", "customer__email"]
     list_select_related = ["customer"]
     fields = _ENDPOINT_FIELDS
@@ -37,6 +54,14 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         # Staff may remove an endpoint (its deliveries go with it), as Django's permissions allow.
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    @admin.display(
+        description="is active",
+        boolean=True,
+        ordering=ExpressionWrapper(Q(disabled_at__isnull=True), output_field=BooleanField()),
+    )
+    def is_active(self, endpoint):
+        return endpoint.is_active
 
     @admin.display(description="deliveries")
     def delivery_log(self, endpoint):
@@ -61,7 +86,21 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["state", "event_type", "created_at"]
     search_fields = ["=id", "=event_id", "endpoint__url", "endpoint__customer__email"]
     list_select_related = ["endpoint__customer"]
-    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+    readonly_fields = [
+        "id",
+        "endpoint",
+        "event_id",
+        "event_type",
+        "payload",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_error",
+        "last_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]
     actions = ["retry_now"]
 
     @admin.display(description="customer")
@@ -71,6 +110,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     @admin.display(description="URL")
     def endpoint_url(self, delivery):
         return delivery.endpoint.url[:60]
+
+    @admin.display(description="delivered at")
+    def delivered_at(self, delivery):
+        # Shown as a date field is: a read-only property would show its repr.
+        return display_for_value(delivery.delivered_at, self.get_empty_value_display())
 
     def has_retry_permission(self, request):
         # The change permission, though nothing of a delivery is edited: retrying sends data out.

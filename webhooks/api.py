@@ -18,11 +18,14 @@ from rest_framework.response import Response
 
 from panel.rest.errors import error_responses
 from panel.rest.views import OwnObjects, query_filters
-from webhooks import services
+from webhooks import selectors, services
 from webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointSerializer(serializers.ModelSerializer):
+    # The model's property (disabled_at is null), declared as the column it replaced was.
+    is_active = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = WebhookEndpoint
         fields = [
@@ -47,6 +50,8 @@ class EndpointWithSecretSerializer(EndpointSerializer):
 
 class DeliverySerializer(serializers.ModelSerializer):
     payload = serializers.JSONField(help_text="The body sent, as JSON.")
+    # The model's property (a delivered one's last attempt), declared as the column it replaced was.
+    delivered_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = WebhookDelivery
@@ -134,7 +139,7 @@ class WebhookEndpointViewSet(
     not_found = ("webhook_not_found", "No such webhook endpoint")
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
-        return WebhookEndpoint.objects.filter(customer=self.request.user)
+        return selectors.endpoints_of(customer=self.request.user)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action in ("retrieve", "create", "rotate_secret"):
@@ -180,9 +185,7 @@ class WebhookEndpointViewSet(
 
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str) -> Response:
-        deliveries = self.get_object().deliveries.order_by("-id")
         state = query_filters(DeliveryFilters, request).get("state")
-        if state is not None:
-            deliveries = deliveries.filter(state=state)
+        deliveries = selectors.delivery_log(endpoint_id=self.get_object().pk, state=state)
         page = self.paginate_queryset(deliveries)  # REST_FRAMEWORK's pagination: never None
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +33,8 @@ class WebhookEndpoint(models.Model):
     url = models.URLField("URL", max_length=500)
     # Kept in clear, unlike API keys: we need it to sign, and the customer to verify.
     secret = models.CharField(max_length=64)
-    is_active = models.BooleanField(default=True)
+    # Set while the endpoint is disabled (by its owner, or for failing): no event is recorded or
+    # sent for it then. is_active is derived from it; queries say `disabled_at__isnull=True`.
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     # Failed attempts since the last success, and when that run of failures began.
@@ -45,6 +47,10 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
 
 
 class WebhookDelivery(models.Model):
@@ -68,8 +74,8 @@ class WebhookDelivery(models.Model):
     # Why the last attempt failed: the timeout, the connection error, or the status and the
     # first characters of the answer (never more of it).
     last_error = models.CharField(max_length=500, blank=True)
+    # Of a delivered delivery: when it was delivered (delivered_at).
     last_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,3 +92,8 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id} to endpoint {self.endpoint_id}"
+
+    @property
+    def delivered_at(self) -> datetime | None:
+        """When the endpoint answered 2xx (the last attempt's time); None until it did."""
+        return self.last_attempt_at if self.state == DeliveryState.DELIVERED else None

@@ -109,9 +109,16 @@ class _GuardedAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
 
 
+class _Session(requests.Session):
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        # No redirect is followed (see post), nor looked at: to find the one it does not follow,
+        # requests reads a redirect's whole body, however big, past the snippet we keep.
+        return None
+
+
 def session_open() -> requests.Session:
     """A session for one endpoint's deliveries of a run (one connection, kept alive)."""
-    session = requests.Session()
+    session = _Session()
     # No proxy from the environment: the guard must see the receiver's address, not a proxy's.
     session.trust_env = False
     if not settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from webhooks import services
+from webhooks import selectors, services
 from webhooks.forms import EndpointForm
-from webhooks.models import MAX_ENDPOINTS_PER_CUSTOMER, WebhookEndpoint
+from webhooks.models import MAX_ENDPOINTS_PER_CUSTOMER
 from webhooks.signing import VERIFY_RECIPE
 
 DELIVERIES_PER_PAGE = 25
@@ -29,10 +29,11 @@ DELIVERIES_PER_PAGE = 25
 
 def section_context(*, customer) -> dict[str, Any]:
     """What the API page's Webhooks section shows (one query)."""
-    endpoints = list(WebhookEndpoint.objects.filter(customer=customer))
+    endpoints = list(selectors.endpoints_of(customer=customer))
+    full = selectors.endpoint_limit_reached(endpoints=len(endpoints))
     return {
         "webhook_endpoints": endpoints,
-        "webhook_form": EndpointForm() if len(endpoints) < MAX_ENDPOINTS_PER_CUSTOMER else None,
+        "webhook_form": None if full else EndpointForm(),
         "webhook_limit": MAX_ENDPOINTS_PER_CUSTOMER,
         "webhook_recipe": VERIFY_RECIPE,
         "webhook_max_attempts": settings.WEBHOOKS_MAX_ATTEMPTS,
@@ -74,7 +75,7 @@ _ACTIONS = {
 @require_http_methods(["GET", "POST"])
 def endpoint_page(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the endpoint and its delivery log, newest first. POST `do`: one of _ACTIONS."""
-    endpoint = get_object_or_404(WebhookEndpoint, pk=pk, customer=request.user)
+    endpoint = get_object_or_404(selectors.endpoints_of(customer=request.user), pk=pk)
     if request.method == "POST":
         what = request.POST.get("do", "")
         if what not in _ACTIONS:
@@ -89,7 +90,7 @@ def endpoint_page(request: HttpRequest, pk: int) -> HttpResponse:
         if what == "delete":
             return _to_section()
         return redirect("webhooks:endpoint", pk=endpoint.pk)
-    deliveries = endpoint.deliveries.order_by("-id")
+    deliveries = selectors.delivery_log(endpoint_id=endpoint.pk)
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(delivery, json.dumps(delivery.payload, indent=2, sort_keys=True)) for delivery in page]
     return render(request, "webhooks/endpoint.html", {"endpoint": endpoint, "page": page, "rows": rows})

@@ -1,5 +1,5 @@
 """Orders against a live provider simulator: a provider row pointing at it, its catalog imported,
-customers with money."""
+customers with money (orders are placed and sent by the root conftest's place_order and sent_order)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 
-from catalog.models import Service, ServiceType
-from orders.models import Submission
-from orders.services.forwarding import order_submit
-from orders.services.placing import order_place
 from panel.models import User
 from provider.simulator import Faults
-
-_links = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -32,51 +26,9 @@ def provider_read_timeout() -> Decimal:
 
 
 @pytest.fixture
-def default_service(catalog) -> Service:
-    return catalog[ServiceType.DEFAULT]
-
-
-@pytest.fixture
-def new_link():
-    return lambda: f"https://instagram.com/p/post{next(_links)}"
-
-
-@pytest.fixture
 def set_faults(simulator):
     """set_faults(http_500=1.0, ...): the simulator misbehaves from now on; set_faults() heals it."""
     return lambda **faults: simulator.set_faults(Faults(seed=11, **faults))
-
-
-@pytest.fixture
-def place_order(make_customer, default_service, new_link, django_capture_on_commit_callbacks):
-    """place_order(customer=None, service=None, quantity=None): placed and charged, not sent.
-
-    The on-commit submit task is dropped: a test sends the order itself when it wants it sent.
-    """
-
-    def place(customer: User | None = None, service: Service | None = None, quantity: int | None = None):
-        service = service or default_service
-        with django_capture_on_commit_callbacks(execute=False):
-            return order_place(
-                customer=customer or make_customer("1000"),
-                service_id=service.pk,
-                params={"link": new_link(), "quantity": str(quantity or service.min_quantity * 10)},
-            )
-
-    return place
-
-
-@pytest.fixture
-def sent_order(place_order):
-    """sent_order(customer=None, service=None, quantity=None): placed and sent to the simulator."""
-
-    def send(customer: User | None = None, service: Service | None = None, quantity: int | None = None):
-        order = place_order(customer=customer, service=service, quantity=quantity)
-        assert order_submit(order_id=order.pk) == Submission.SENT
-        order.refresh_from_db()
-        return order
-
-    return send
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Orders of several types go through a real Celery worker to the simulator and settle, to the cent."""
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -12,15 +11,7 @@ from orders.models import Order, Submission
 from orders.services.placing import order_place
 from orders.tasks import poll_orders
 from provider.statuses import OrderStatus
-
-
-def wait_for(condition, timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.waiting import wait_for
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,9 +1,9 @@
 """Webhooks against real HTTP: a receiver on 127.0.0.1 that records every request and answers as a
-test scripts it, and orders against a live provider simulator (as tests/orders has them)."""
+test scripts it, and orders against a live provider simulator (the root conftest's place_order and
+sent_order)."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -15,16 +15,10 @@ from typing import Any
 
 import pytest
 
-from catalog.models import Service, ServiceType
-from orders.models import Order, Submission
-from orders.services.forwarding import order_submit
-from orders.services.placing import order_place
 from panel.models import User
 from webhooks.models import WebhookEndpoint
 from webhooks.services import webhook_endpoint_create
 from webhooks.signing import VERIFY_RECIPE
-
-_links = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -39,7 +33,10 @@ class Received:
 
 
 class Receiver:
-    """A webhook receiver: answers each POST with the next scripted (status, delay), then 200."""
+    """A webhook receiver: answers each POST with the next scripted (status, delay), then 200.
+
+    A 3xx answer points to `<url>/moved`; a redirect followed there would be recorded (GET too).
+    """
 
     def __init__(self) -> None:
         self.requests: list[Received] = []
@@ -57,10 +54,14 @@ class Receiver:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "text/plain")
+                    if 300 <= status < 400:
+                        self.send_header("Location", f"{receiver.url}/moved")
                     self.end_headers()
                     self.wfile.write(b"ok" if status < 300 else b"receiver says no " * 100)
                 except OSError:
                     pass  # the panel gave up waiting and hung up
+
+            do_GET = do_POST
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -123,40 +124,9 @@ def webhook_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-# --- Orders against the simulator ---------------------------------------------------------------
-
-
 @pytest.fixture
 def make_endpoint() -> Callable[..., WebhookEndpoint]:
     def make(customer: User, receiver: Receiver) -> WebhookEndpoint:
         return webhook_endpoint_create(customer=customer, url=receiver.url)
 
     return make
-
-
-@pytest.fixture
-def default_service(catalog) -> Service:
-    return catalog[ServiceType.DEFAULT]
-
-
-@pytest.fixture
-def place_order(default_service, django_capture_on_commit_callbacks) -> Callable[..., Order]:
-    """place_order(customer, send=True): placed and charged (the on-commit submit dropped), then sent."""
-
-    def place(customer: User, *, send: bool = True, service: Service | None = None) -> Order:
-        service = service or default_service
-        with django_capture_on_commit_callbacks(execute=False):
-            order = order_place(
-                customer=customer,
-                service_id=service.pk,
-                params={
-                    "link": f"https://instagram.com/p/hook{next(_links)}",
-                    "quantity": str(service.min_quantity * 10),
-                },
-            )
-        if send:
-            assert order_submit(order_id=order.pk) == Submission.SENT
-            order.refresh_from_db()
-        return order
-
-    return place

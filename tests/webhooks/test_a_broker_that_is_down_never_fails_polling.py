@@ -13,7 +13,7 @@ def test_polling_survives_a_broker_that_refuses_the_delivery_task(
     provider,
     simulator,
     make_customer,
-    place_order,
+    sent_order,
     receiver,
     make_endpoint,
     monkeypatch,
@@ -21,7 +21,7 @@ def test_polling_survives_a_broker_that_refuses_the_delivery_task(
 ):
     customer = make_customer()
     make_endpoint(customer, receiver)
-    order = place_order(customer)
+    order = sent_order(customer)
     simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED, remains=0)
 
     def broker_down(*args, **kwargs):

@@ -15,7 +15,7 @@ def test_polling_a_completed_order_posts_one_signed_event_to_each_endpoint(
     provider,
     simulator,
     make_customer,
-    place_order,
+    sent_order,
     make_receiver,
     make_endpoint,
     django_capture_on_commit_callbacks,
@@ -23,7 +23,7 @@ def test_polling_a_completed_order_posts_one_signed_event_to_each_endpoint(
     customer = make_customer()
     first, second = make_receiver(), make_receiver()
     endpoints = [make_endpoint(customer, first), make_endpoint(customer, second)]
-    order = place_order(customer)
+    order = sent_order(customer)
     simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED, remains=0)
 
     with (

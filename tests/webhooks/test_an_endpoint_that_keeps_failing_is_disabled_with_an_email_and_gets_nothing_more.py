@@ -21,7 +21,7 @@ def test_failures_in_a_row_over_a_day_disable_the_endpoint_and_tell_its_owner(
     provider,
     simulator,
     make_customer,
-    place_order,
+    sent_order,
     receiver,
     make_endpoint,
     settings,
@@ -60,7 +60,7 @@ def test_failures_in_a_row_over_a_day_disable_the_endpoint_and_tell_its_owner(
     assert len(receiver.requests) == 4
 
     # Disabled: a status change records nothing for it, and nothing is sent to it.
-    order = place_order(customer)
+    order = sent_order(customer)
     simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED, remains=0)
     with django_capture_on_commit_callbacks(execute=True):
         orders_poll(provider=provider)

@@ -9,7 +9,7 @@ def test_one_chunk_of_two_customers_orders_tells_each_only_of_its_own(
     provider,
     simulator,
     make_customer,
-    place_order,
+    sent_order,
     make_receiver,
     make_endpoint,
     django_capture_on_commit_callbacks,
@@ -18,8 +18,8 @@ def test_one_chunk_of_two_customers_orders_tells_each_only_of_its_own(
     my_receiver, their_receiver = make_receiver(), make_receiver()
     make_endpoint(mine, my_receiver)
     make_endpoint(theirs, their_receiver)
-    my_orders = [place_order(mine) for _ in range(3)]
-    their_orders = [place_order(theirs) for _ in range(2)]
+    my_orders = [sent_order(mine) for _ in range(3)]
+    their_orders = [sent_order(theirs) for _ in range(2)]
     for order in my_orders + their_orders:
         simulator.force_status(order.provider_order_id, OrderStatus.IN_PROGRESS)
 

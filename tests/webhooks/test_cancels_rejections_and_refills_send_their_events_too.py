@@ -30,7 +30,7 @@ def hooked(make_customer, receiver, make_endpoint, django_capture_on_commit_call
 
 def test_a_queued_order_canceled_by_its_customer(hooked, place_order):
     customer, events = hooked
-    order = place_order(customer, send=False)
+    order = place_order(customer)
     (payload,) = events(order_request_cancel, customer=customer, order_id=order.pk)
     assert payload["type"] == EventType.ORDER_STATUS_CHANGED
     data = payload["data"]
@@ -40,15 +40,15 @@ def test_a_queued_order_canceled_by_its_customer(hooked, place_order):
 
 def test_an_order_the_provider_rejects(hooked, place_order, simulator, default_service):
     customer, events = hooked
-    order = place_order(customer, send=False)
+    order = place_order(customer)
     simulator.remove_service(default_service.provider_service_id)
     (payload,) = events(order_submit, order_id=order.pk)
     assert payload["data"]["status"] == "Canceled" and payload["data"]["charge"] == "0.00000"
 
 
-def test_an_order_staff_cancel_and_refund(hooked, place_order, simulator, provider, admin_user):
+def test_an_order_staff_cancel_and_refund(hooked, sent_order, simulator, provider, admin_user):
     customer, events = hooked
-    order = place_order(customer)
+    order = sent_order(customer)
     simulator.force_status(order.provider_order_id, OrderStatus.IN_PROGRESS)
     events(orders_poll, provider=provider)
     events.seen = 1
@@ -56,9 +56,9 @@ def test_an_order_staff_cancel_and_refund(hooked, place_order, simulator, provid
     assert (payload["data"]["status"], payload["data"]["previous_status"]) == ("Canceled", "In progress")
 
 
-def test_a_refill_polled_to_its_outcome(hooked, place_order, simulator, provider):
+def test_a_refill_polled_to_its_outcome(hooked, sent_order, simulator, provider):
     customer, events = hooked
-    order = place_order(customer)
+    order = sent_order(customer)
     simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED, remains=0)
     events(orders_poll, provider=provider)
     events.seen = 1
@@ -75,9 +75,9 @@ def test_a_refill_polled_to_its_outcome(hooked, place_order, simulator, provider
     }
 
 
-def test_a_refill_the_provider_refuses(hooked, place_order, simulator, provider, default_service):
+def test_a_refill_the_provider_refuses(hooked, sent_order, simulator, provider, default_service):
     customer, events = hooked
-    order = place_order(customer)
+    order = sent_order(customer)
     simulator.force_status(order.provider_order_id, OrderStatus.COMPLETED, remains=0)
     events(orders_poll, provider=provider)
     events.seen = 1

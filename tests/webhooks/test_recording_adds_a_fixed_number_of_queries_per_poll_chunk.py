@@ -28,10 +28,10 @@ def _queries(orders: list[Order], status: OrderStatus, capture) -> tuple[int, in
 
 
 def test_a_chunk_of_10_or_100_orders_pays_the_same_two_queries_for_webhooks(
-    make_customer, place_order, make_receiver, make_endpoint, django_capture_on_commit_callbacks
+    make_customer, sent_order, make_receiver, make_endpoint, django_capture_on_commit_callbacks
 ):
     customers = [make_customer() for _ in range(4)]
-    template = place_order(customers[0])
+    template = sent_order(customers[0])
     orders = Order.objects.bulk_create(
         Order(
             customer=customers[i % 4],

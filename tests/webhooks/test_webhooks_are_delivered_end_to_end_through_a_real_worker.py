@@ -2,8 +2,6 @@
 status, is posted signed to its customer's endpoint by the task queued on commit; a retry that
 is due is sent by the periodic task beat runs."""
 
-import time
-
 import pytest
 from django.utils import timezone
 
@@ -11,18 +9,10 @@ from orders.models import Order, Submission
 from orders.services.placing import order_place
 from orders.services.polling import orders_poll
 from provider.statuses import OrderStatus
+from tests.waiting import wait_for
 from tests.webhooks.conftest import verify
 from webhooks.models import DeliveryState, WebhookDelivery
 from webhooks.tasks import deliver_webhooks
-
-
-def wait_for(condition, timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.django_db(transaction=True)

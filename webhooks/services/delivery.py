@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -66,24 +66,29 @@ def _backoff(attempts: int) -> timedelta:
 def _claim_batch(ids: Sequence[int] | None) -> list[WebhookDelivery]:
     """Up to BATCH due deliveries, each claimed by moving its next_attempt_at past the LEASE.
 
-    The next_attempt_at read is the claim's token: of two workers that read the same delivery,
-    only the first one's conditional update matches.
+    One transaction: the due rows are locked, skipping those another worker is claiming (it takes
+    them; this one takes the next ones), then leased in one UPDATE. The lease's end is the claim's
+    token: an outcome is written back only to a delivery that still has it (_record).
     """
     now = timezone.now()
     due = WebhookDelivery.objects.filter(
-        state=DeliveryState.PENDING, next_attempt_at__lte=now, endpoint__is_active=True
+        state=DeliveryState.PENDING, next_attempt_at__lte=now, endpoint__disabled_at__isnull=True
     )
     if ids is not None:
         due = due.filter(pk__in=list(ids))
-    candidates = list(due.select_related("endpoint").order_by("next_attempt_at", "pk")[:BATCH])
     lease_until = now + LEASE
-    claimed = []
-    for delivery in candidates:
-        if WebhookDelivery.objects.filter(
-            pk=delivery.pk, state=DeliveryState.PENDING, next_attempt_at=delivery.next_attempt_at
-        ).update(next_attempt_at=lease_until):
-            delivery.next_attempt_at = lease_until
-            claimed.append(delivery)
+    with transaction.atomic():
+        claimed = list(
+            due.select_related("endpoint")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at", "pk")[:BATCH]
+        )
+        if claimed:
+            WebhookDelivery.objects.filter(pk__in=[delivery.pk for delivery in claimed]).update(
+                next_attempt_at=lease_until
+            )
+    for delivery in claimed:
+        delivery.next_attempt_at = lease_until
     return claimed
 
 
@@ -141,7 +146,7 @@ def _record(tried: Tried, report: SendReport) -> None:
             "last_error": outcome.error,
         }
         if outcome.delivered:
-            fields.update(state=DeliveryState.DELIVERED, delivered_at=now, next_attempt_at=None)
+            fields.update(state=DeliveryState.DELIVERED, next_attempt_at=None)
             report.delivered += 1
         else:
             report.failed_attempts += 1
@@ -199,8 +204,8 @@ def webhook_deliveries_send(*, ids: Sequence[int] | None = None) -> SendReport:
 
 
 def _tell_customer_disabled(*, endpoint_id: int) -> None:
-    endpoint = WebhookEndpoint.objects.select_related("customer").get(pk=endpoint_id)
-    try:
+    try:  # the customer may have deleted the endpoint meanwhile
+        endpoint = WebhookEndpoint.objects.select_related("customer").get(pk=endpoint_id)
         send_mail(
             f"[{settings.PANEL_NAME}] Your webhook endpoint was disabled",
             f"We stopped sending webhooks to {endpoint.url}: {endpoint.disabled_reason}\n\n"
@@ -218,18 +223,26 @@ def webhook_deliveries_retry(*, ids: Sequence[int]) -> int:
 
     A pending delivery whose next attempt lies within the LEASE may be one a worker claimed and
     is posting: it is left alone (it is sent or retried within the lease anyway). The rows are
-    locked first, so a worker's claim of one of them waits and then finds its token changed.
+    locked first, and a worker's claim skips them until this commits; the clock is read once they
+    are locked, so that a claim committed meanwhile shows as a lease, not as a back-off.
     """
-    now = timezone.now()
-    waiting = Q(state=DeliveryState.PENDING) & (
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__gt=now + LEASE)
-    )
     with transaction.atomic():
-        retried = list(
+        undelivered = list(
             WebhookDelivery.objects.select_for_update(of=("self",))
-            .filter(Q(state=DeliveryState.FAILED) | waiting, pk__in=list(ids), endpoint__is_active=True)
-            .values_list("pk", flat=True)
+            .filter(
+                state__in=[DeliveryState.FAILED, DeliveryState.PENDING],
+                pk__in=list(ids),
+                endpoint__disabled_at__isnull=True,
+            )
+            .values_list("pk", "state", "next_attempt_at")
         )
+        now = timezone.now()
+        retried = [
+            pk
+            for pk, state, next_attempt_at in undelivered
+            if state == DeliveryState.FAILED
+            or (next_attempt_at is not None and not now < next_attempt_at <= now + LEASE)
+        ]
         WebhookDelivery.objects.filter(pk__in=retried).update(
             state=DeliveryState.PENDING, next_attempt_at=now
         )

@@ -15,6 +15,7 @@ from webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from webhooks.selectors import endpoint_limit_reached, endpoints_of
 from webhooks.sending import UrlRefused, url_check
 from webhooks.services.recording import event_new, send_on_commit
 from webhooks.signing import secret_generate
@@ -35,9 +36,9 @@ def endpoint_disable(*, endpoint_id: int, reason: str, **conditions: Any) -> boo
     not get a stale part of the story (events while disabled are not recorded). False if nothing
     was disabled."""
     with transaction.atomic():
-        disabled = WebhookEndpoint.objects.filter(pk=endpoint_id, is_active=True, **conditions).update(
-            is_active=False, disabled_at=timezone.now(), disabled_reason=reason
-        )
+        disabled = WebhookEndpoint.objects.filter(
+            pk=endpoint_id, disabled_at__isnull=True, **conditions
+        ).update(disabled_at=timezone.now(), disabled_reason=reason)
         if disabled:
             WebhookDelivery.objects.filter(endpoint_id=endpoint_id, state=DeliveryState.PENDING).update(
                 state=DeliveryState.FAILED, next_attempt_at=None, last_error="Endpoint disabled"
@@ -54,10 +55,10 @@ def webhook_endpoint_create(*, customer, url: str) -> WebhookEndpoint:
         # The customer's row lock makes the checks and the insert one step: two requests at
         # once cannot both pass the limit.
         get_user_model().objects.select_for_update().filter(pk=customer.pk).values_list("pk").first()
-        existing = list(WebhookEndpoint.objects.filter(customer=customer).values_list("url", flat=True))
+        existing = list(endpoints_of(customer=customer).values_list("url", flat=True))
         if url in existing:
             raise WebhookRefused("This URL is registered already.", field="url")
-        if len(existing) >= MAX_ENDPOINTS_PER_CUSTOMER:
+        if endpoint_limit_reached(endpoints=len(existing)):
             raise WebhookRefused(f"You can register at most {MAX_ENDPOINTS_PER_CUSTOMER} endpoints.")
         return WebhookEndpoint.objects.create(customer=customer, url=url, secret=secret_generate())
 
@@ -76,7 +77,7 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint) -> None:
 def webhook_endpoint_enable(*, endpoint: WebhookEndpoint) -> None:
     """Deliveries start again with the next event; a run of failures starts from zero."""
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        is_active=True, disabled_at=None, disabled_reason="", consecutive_failures=0, failing_since=None
+        disabled_at=None, disabled_reason="", consecutive_failures=0, failing_since=None
     )
 
 

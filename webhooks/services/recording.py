@@ -80,7 +80,7 @@ def webhook_events_record(*, changes: Sequence[StatusChange]) -> list[int]:
     endpoints: dict[int, list[int]] = defaultdict(list)
     rows = (
         WebhookEndpoint.objects.filter(
-            is_active=True, customer__orders__in={_order_id(change) for change in changes}
+            disabled_at__isnull=True, customer__orders__in={_order_id(change) for change in changes}
         )
         .values_list("customer__orders", "pk")
         .order_by()

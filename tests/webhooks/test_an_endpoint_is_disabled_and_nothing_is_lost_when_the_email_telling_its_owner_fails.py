@@ -6,9 +6,11 @@ before the e-mail went."""
 import socketserver
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
+from tests.webhooks.conftest import Receiver
 from webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from webhooks.services import delivery, webhook_deliveries_send, webhook_test_send
 from webhooks.services.endpoints import endpoint_disable
@@ -54,15 +56,31 @@ def refusing_smtp(settings) -> Iterator[_RefusingSmtp]:
     server.server_close()
 
 
-def test_a_refused_email_still_disables_the_endpoint_and_the_run_goes_on(
-    refusing_smtp, settings, make_customer, make_receiver, make_endpoint, caplog
-):
+@dataclass
+class TwoEndpoints:
+    failing: WebhookEndpoint  # disabled at its first failure
+    failing_receiver: Receiver
+    other: WebhookEndpoint
+    other_receiver: Receiver
+
+
+@pytest.fixture
+def endpoints(settings, make_customer, make_receiver, make_endpoint) -> TwoEndpoints:
     settings.WEBHOOKS_DISABLE_AFTER_FAILURES = 1
     settings.WEBHOOKS_DISABLE_AFTER_HOURS = 0
     failing_receiver, other_receiver = make_receiver(), make_receiver()
-    failing = make_endpoint(make_customer(), failing_receiver)
-    other = make_endpoint(make_customer(), other_receiver)
     failing_receiver.answer(500)
+    return TwoEndpoints(
+        failing=make_endpoint(make_customer(), failing_receiver),
+        failing_receiver=failing_receiver,
+        other=make_endpoint(make_customer(), other_receiver),
+        other_receiver=other_receiver,
+    )
+
+
+def test_a_refused_email_still_disables_the_endpoint_and_the_run_goes_on(refusing_smtp, endpoints, caplog):
+    failing, other = endpoints.failing, endpoints.other
+    failing_receiver, other_receiver = endpoints.failing_receiver, endpoints.other_receiver
     tried, held_back = webhook_test_send(endpoint=failing), webhook_test_send(endpoint=failing)
     # Same batch, another endpoint, written after the failing one's (and its e-mail).
     later = webhook_test_send(endpoint=other)
@@ -86,17 +104,9 @@ def test_a_refused_email_still_disables_the_endpoint_and_the_run_goes_on(
     assert "451" in logged.exc_text
 
 
-def test_an_endpoint_deleted_before_its_email_goes_does_not_stop_the_run(
-    settings, make_customer, make_receiver, make_endpoint, monkeypatch, mailoutbox
-):
-    settings.WEBHOOKS_DISABLE_AFTER_FAILURES = 1
-    settings.WEBHOOKS_DISABLE_AFTER_HOURS = 0
-    failing_receiver, other_receiver = make_receiver(), make_receiver()
-    failing = make_endpoint(make_customer(), failing_receiver)
-    other = make_endpoint(make_customer(), other_receiver)
-    failing_receiver.answer(500)
-    webhook_test_send(endpoint=failing)
-    later = webhook_test_send(endpoint=other)
+def test_an_endpoint_deleted_before_its_email_goes_does_not_stop_the_run(endpoints, monkeypatch, mailoutbox):
+    webhook_test_send(endpoint=endpoints.failing)
+    later = webhook_test_send(endpoint=endpoints.other)
 
     def disable_then_the_customer_deletes_it(**arguments) -> bool:
         disabled = endpoint_disable(**arguments)

@@ -6,7 +6,12 @@ from orders.services import forwarding, idempotency, polling, requests
 from provider.models import Provider
 
 
-@shared_task(ignore_result=True)
+# A submit stopped by its limit leaves its order `sending`: the sweeper calls it unknown later.
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=forwarding.SUBMIT_TIME_LIMIT.total_seconds() - 10,
+    time_limit=forwarding.SUBMIT_TIME_LIMIT.total_seconds(),
+)
 def submit_order(order_id: int) -> None:
     forwarding.order_submit(order_id=order_id)
 

@@ -1,6 +1,7 @@
 """A provider call ends within PROVIDER_CONNECT_TIMEOUT + PROVIDER_READ_TIMEOUT; the sweeper takes an
 order still `sending` after SENDING_TIMEOUT for lost. `manage.py check` refuses timeouts that would
-let an `add` still be under way when an admin may send the order again."""
+let an `add` still be under way when an admin may send the order again, and Celery stops a submit
+task before then whatever holds it."""
 
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from orders.checks import provider_calls_end_before_the_sweeper_gives_up
+from orders.services.forwarding import SENDING_TIMEOUT
+from orders.tasks import submit_order
 
 
 def test_the_default_timeouts_pass():
@@ -25,3 +28,8 @@ def test_timeouts_as_long_as_the_sweepers_wait_are_refused(settings):
     assert "is 300 s; it must stay under 300 s" in error.msg
     with pytest.raises(SystemCheckError, match=r"orders\.E001"):
         call_command("check")
+
+
+def test_the_submit_task_is_stopped_before_the_sweeper_calls_its_order_lost():
+    # Whatever holds the call (headers trickled a byte at a time are bounded by no timeout).
+    assert submit_order.soft_time_limit < submit_order.time_limit < SENDING_TIMEOUT.total_seconds()

@@ -3,7 +3,6 @@
 Served by gunicorn, as in production (Django's test server drops connections past a backlog of 5).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -13,8 +12,10 @@ from benchmarks.processes import free_port, gunicorn_args
 from billing.audit import ledger_audit
 from billing.models import Balance
 from billing.money import charge_for
+from billing.services import ledger_deposit
 from catalog.pricing import customer_rate
 from orders.models import Order
+from tests.racing import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,41 +36,24 @@ def test_two_hundred_concurrent_adds_place_exactly_what_the_balances_cover(
     resellers = [make_reseller("0") for _ in range(10)]
     one = charge_for(customer_rate(default_service, resellers[0].customer), quantity)
     # Reseller i can pay for i + 5 orders and sends 20: 95 orders are covered in all.
-    from billing.services import ledger_deposit
-
     for i, reseller in enumerate(resellers):
         ledger_deposit(customer=reseller.customer, amount=one * (i + 5), created_by=None, reason="test")
 
-    barrier = threading.Barrier(200)
-    answers: list[dict | str] = []
-    lock = threading.Lock()
+    def add(reseller, n: int) -> dict | str:
+        reply = requests.post(
+            url,
+            data={
+                "key": reseller.key,
+                "action": "add",
+                "service": default_service.pk,
+                "link": f"https://example.com/{reseller.customer.pk}/{n}",
+                "quantity": quantity,
+            },
+            timeout=120,
+        )
+        return reply.json() if reply.status_code == 200 else f"HTTP {reply.status_code}"
 
-    def add(reseller, n: int) -> None:
-        session = requests.Session()
-        barrier.wait()
-        try:
-            reply = session.post(
-                url,
-                data={
-                    "key": reseller.key,
-                    "action": "add",
-                    "service": default_service.pk,
-                    "link": f"https://example.com/{reseller.customer.pk}/{n}",
-                    "quantity": quantity,
-                },
-                timeout=120,
-            )
-            result = reply.json() if reply.status_code == 200 else f"HTTP {reply.status_code}"
-        except requests.RequestException as error:
-            result = f"failed: {error!r}"
-        with lock:
-            answers.append(result)
-
-    threads = [threading.Thread(target=add, args=(r, n)) for r in resellers for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
+    answers = race([lambda r=r, n=n: add(r, n) for r in resellers for n in range(20)], timeout=180)
 
     placed = [a for a in answers if isinstance(a, dict) and "order" in a]
     refused = [a for a in answers if isinstance(a, dict) and a.get("error") == "Not enough funds on balance"]

@@ -5,13 +5,12 @@ These tests commit (transaction=True): the race happens between transactions, in
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from billing.audit import ledger_audit
 from billing.models import EntryKind, LedgerEntry
@@ -19,34 +18,14 @@ from billing.selectors import balance_amount
 from billing.services import InsufficientFunds, ledger_charge, ledger_refund, ledger_refund_many
 from orders.models import Order
 from tests.billing.factories import OrderFactory
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(jobs: list[Callable[[], str]]) -> Counter:
-    """Runs every job in its own thread, all released at once; counts what they returned or raised."""
-    barrier = threading.Barrier(len(jobs), timeout=60)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], str]) -> None:
-        try:
-            barrier.wait()
-            outcome = job()
-        except Exception as error:
-            outcome = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()  # this thread's own connection
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert len(outcomes) == len(jobs), "a thread hung"
-    return Counter(outcomes)
+    """Counts what the jobs, raced in threads of their own, returned or raised."""
+    return Counter(race(jobs, timeout=120))
 
 
 def test_fifty_orders_racing_for_a_balance_that_covers_ten_charge_exactly_ten(funded_customer, service):

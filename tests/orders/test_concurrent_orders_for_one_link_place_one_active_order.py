@@ -2,16 +2,14 @@
 holds under concurrency (the advisory lock, then the check inside the INSERT), so exactly one order
 is placed and charged and every other request is refused with nothing moved."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from billing.audit import ledger_audit
 from billing.models import EntryKind, LedgerEntry
 from orders.errors import ACTIVE_ORDER_WITH_LINK, OrderRefused
 from orders.models import Order
 from orders.services.placing import order_place
+from tests.racing import race
 
 THREADS = 10
 
@@ -22,29 +20,15 @@ def test_concurrent_orders_for_one_link_place_exactly_one(make_customer, default
     settings.ORDERS_ALLOW_DUPLICATE_LINKS = False
     customers = [make_customer("1000") for _ in range(THREADS)]
     params = {"link": "https://example.com/p/contended", "quantity": str(default_service.min_quantity)}
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def send(customer) -> None:
+    def send(customer) -> str:
         try:
-            barrier.wait()
             order_place(customer=customer, service_id=default_service.pk, params=params)
-            result = "placed"
         except OrderRefused as refusal:
-            result = refusal.message
-        except Exception as error:  # a deadlock or anything else would surface here
-            result = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+            return refusal.message
+        return "placed"
 
-    threads = [threading.Thread(target=send, args=(customer,)) for customer in customers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = race([lambda customer=customer: send(customer) for customer in customers])
 
     assert sorted(outcomes) == sorted(["placed"] + [ACTIVE_ORDER_WITH_LINK] * (THREADS - 1)), outcomes
     assert Order.objects.filter(service=default_service, link=params["link"]).count() == 1

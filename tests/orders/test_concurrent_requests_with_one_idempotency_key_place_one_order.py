@@ -1,15 +1,13 @@
 """Twenty threads send the same order with the same idempotency key at once: exactly one order is
 placed and charged, and every thread gets that order back."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from billing.audit import ledger_audit
 from billing.models import LedgerEntry
 from orders.models import Order
 from orders.services.idempotency import order_place_idempotent
+from tests.racing import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,29 +15,14 @@ def test_concurrent_duplicates_place_exactly_one_order(make_customer, default_se
     settings.CELERY_TASK_ALWAYS_EAGER = False
     customer = make_customer("1000")
     params = {"link": "https://example.com/p/once", "quantity": str(default_service.min_quantity)}
-    barrier = threading.Barrier(20)
-    outcomes: list[tuple[int, bool] | str] = []
-    lock = threading.Lock()
 
-    def send() -> None:
-        try:
-            barrier.wait()
-            order, replayed = order_place_idempotent(
-                customer=customer, service_id=default_service.pk, params=params, key="the-one"
-            )
-            result: tuple[int, bool] | str = (order.pk, replayed)
-        except Exception as error:  # a refusal, deadlock or anything else would surface here
-            result = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+    def send() -> tuple[int, bool]:
+        order, replayed = order_place_idempotent(
+            customer=customer, service_id=default_service.pk, params=params, key="the-one"
+        )
+        return order.pk, replayed
 
-    threads = [threading.Thread(target=send) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = race([send] * 20)
 
     assert len(outcomes) == 20
     assert all(isinstance(outcome, tuple) for outcome in outcomes), outcomes

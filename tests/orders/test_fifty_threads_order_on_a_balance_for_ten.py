@@ -1,16 +1,15 @@
 """50 threads place orders at once on a balance that covers exactly 10: 10 are placed, none overdraws."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from billing.audit import ledger_audit
 from billing.models import Balance
 from orders.errors import OrderRefused
 from orders.models import Order
 from orders.services.placing import order_place
+from tests.racing import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -24,33 +23,19 @@ def test_exactly_ten_of_fifty_concurrent_orders_are_placed(make_customer, defaul
         params={"link": "https://example.com/probe", "quantity": str(quantity)},
     ).charge
     customer = make_customer(one * 10)
-    barrier = threading.Barrier(50)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def place(i: int) -> None:
+    def place(i: int) -> str:
         try:
-            barrier.wait()
             order_place(
                 customer=customer,
                 service_id=default_service.pk,
                 params={"link": f"https://example.com/p/{i}", "quantity": str(quantity)},
             )
-            result = "placed"
         except OrderRefused as refused:
-            result = refused.message
-        except Exception as error:  # a deadlock or anything else would surface here
-            result = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+            return refused.message
+        return "placed"
 
-    threads = [threading.Thread(target=place, args=(i,)) for i in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = race([lambda i=i: place(i) for i in range(50)])
 
     assert outcomes.count("placed") == 10
     assert outcomes.count("Not enough funds on balance") == 40

@@ -1,14 +1,13 @@
 """Duplicates of one `POST /orders/` with one Idempotency-Key, sent at the same moment over real
 HTTP: every one answers 201 with the same order, one of them placed it, and one charge is taken."""
 
-import threading
-
 import pytest
 import requests
 
 from billing.audit import ledger_audit
 from billing.models import LedgerEntry
 from orders.models import Order
+from tests.racing import race
 
 # The live server's listening backlog is 5: more simultaneous connections would be refused.
 DUPLICATES = 5
@@ -21,25 +20,13 @@ def test_simultaneous_duplicates_over_http_place_exactly_one_order(
     settings.CELERY_TASK_ALWAYS_EAGER = False
     body = {"service": default_service.pk, "link": "https://instagram.com/p/once", "quantity": 100}
     headers = {"Authorization": f"Bearer {reseller.key}", "Idempotency-Key": "same-order-7"}
-    barrier = threading.Barrier(DUPLICATES)
-    answers: list[tuple[int, dict, str | None]] = []
-    lock = threading.Lock()
 
-    def send() -> None:
-        barrier.wait()
-        response = requests.post(
-            f"{live_server.url}/api/rest/orders/", json=body, headers=headers, timeout=60
-        )
-        with lock:
-            answers.append(
-                (response.status_code, response.json(), response.headers.get("Idempotent-Replayed"))
-            )
+    def send() -> tuple[int, dict, str | None]:
+        url = f"{live_server.url}/api/rest/orders/"
+        response = requests.post(url, json=body, headers=headers, timeout=60)
+        return response.status_code, response.json(), response.headers.get("Idempotent-Replayed")
 
-    threads = [threading.Thread(target=send) for _ in range(DUPLICATES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(90)
+    answers = race([send] * DUPLICATES, timeout=90)
 
     order = Order.objects.get(customer=reseller.customer)
     assert [status for status, _, _ in answers] == [201] * DUPLICATES, answers

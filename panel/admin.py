@@ -6,7 +6,10 @@ from panel.models import Heartbeat, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never added, changed or deleted from the admin (the apps' services write these)."""
+    """Shown, never added or changed from the admin (the apps' services write these); deleted only
+    where `deletable` says so, and then as Django's permissions allow."""
+
+    deletable = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -15,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+        return self.deletable and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)

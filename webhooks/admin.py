@@ -50,10 +50,8 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     fields = _ENDPOINT_FIELDS
     readonly_fields = _ENDPOINT_FIELDS
     show_full_result_count = False
-
-    def has_delete_permission(self, request, obj=None):
-        # Staff may remove an endpoint (its deliveries go with it), as Django's permissions allow.
-        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+    # Staff may remove an endpoint (its deliveries go with it).
+    deletable = True
 
     @admin.display(
         description="is active",

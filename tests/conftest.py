@@ -216,3 +216,11 @@ def celery_worker(transactional_db, start_process):
     worker = start_process("worker", celery_worker_args(concurrency=2, node=f"test-{os.getpid()}@%h"))
     worker.wait_for_output("ready.", timeout=60)
     return worker
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    """Celery tasks run in the caller, at `.delay()` (a placed order is sent when it commits; in a
+    live server, in its request), and their errors reach the test."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True

@@ -127,13 +127,6 @@ def sent_order(place_order):
     return send
 
 
-@pytest.fixture
-def eager_tasks(settings):
-    """Celery tasks run in the caller, at `.delay()`: a placed order is sent when it commits."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
-
-
 # -- callers --------------------------------------------------------------------------------------
 
 Params = dict[str, Any]

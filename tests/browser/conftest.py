@@ -111,13 +111,6 @@ def screenshot():
 
 
 @pytest.fixture
-def eager_tasks(settings):
-    """Celery tasks (submitting a placed order) run in the live server's request, at commit."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
-
-
-@pytest.fixture
 def service(provider, catalog):
     """service(name): the provider's service of that name, its catalog imported."""
     return lambda name: Service.objects.get(provider=provider, name=name)

@@ -31,13 +31,6 @@ def set_faults(simulator):
     return lambda **faults: simulator.set_faults(Faults(seed=11, **faults))
 
 
-@pytest.fixture
-def eager_tasks(settings):
-    """Celery tasks run in the caller, at `.delay()`, and their errors reach the test."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
-
-
 _staff = itertools.count(1)
 
 

@@ -20,7 +20,6 @@ from tests.api.conftest import (  # noqa: F401
     Reseller,
     _fresh_limits,
     _live_server_closes_its_connections,
-    eager_tasks,
     make_reseller,
     place_order,
     reseller,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from billing.models import Balance, EntryKind, LedgerEntry
 from billing.money import parse_amount
 from orders.models import Order
-from panel.sql import insert_parts, mark_saved
+from panel.sql import insert_parts, mark_saved, table
 
 if TYPE_CHECKING:
     from panel.models import User
@@ -105,9 +105,9 @@ def _violated_constraint(error: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None)
 
 
-_BALANCE = connection.ops.quote_name(Balance._meta.db_table)
-_ORDER = connection.ops.quote_name(Order._meta.db_table)
-_LEDGER = connection.ops.quote_name(LedgerEntry._meta.db_table)
+_BALANCE = table(Balance)
+_ORDER = table(Order)
+_LEDGER = table(LedgerEntry)
 
 
 def _credit(customer_id: int, value: Decimal) -> Decimal:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from orders.errors import IDEMPOTENCY_KEY_REUSED, OrderRefused, bad_parameter
 from orders.models import IdempotencyKey, Order
 from orders.services.placing import order_place
+from panel.sql import table
 
 MAX_KEY_LENGTH = 255
 
@@ -49,10 +50,9 @@ def _claim(customer_id: int, key: str, fingerprint: str) -> int | None:
     that transaction ends: when it committed, the key is taken; when it rolled back (refused),
     the row goes in and this request places its own order.
     """
-    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (customer_id, key, fingerprint, created_at) "  # noqa: S608 (our table)
+            f"INSERT INTO {table(IdempotencyKey)} (customer_id, key, fingerprint, created_at) "  # noqa: S608 (our table)
             "VALUES (%s, %s, %s, %s) ON CONFLICT (customer_id, key) DO NOTHING RETURNING id",
             [customer_id, key, fingerprint, timezone.now()],
         )
@@ -80,7 +80,8 @@ def order_place_idempotent(
             IdempotencyKey.objects.filter(pk=claimed).update(order=order)
             return order, False
     first = IdempotencyKey.objects.select_related("order").get(customer=customer, key=key)
-    if first.fingerprint != fingerprint or first.order is None:
+    # A committed key has its order: both are written in the placing transaction.
+    if first.fingerprint != fingerprint:
         raise OrderRefused(IDEMPOTENCY_KEY_REUSED, field="idempotency_key")
     return first.order, True
 

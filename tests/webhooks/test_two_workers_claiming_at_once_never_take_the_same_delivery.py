@@ -3,12 +3,12 @@ a worker skips the rows another one is claiming and takes the next due ones inst
 Nor does staff's "retry now" hand a delivery a worker has just leased to another one."""
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
 
+from tests.waiting import wait_for
 from webhooks.models import WebhookDelivery
 from webhooks.services import delivery as sending
 from webhooks.services.delivery import _claim_batch, webhook_deliveries_retry
@@ -58,7 +58,7 @@ def test_a_claim_made_while_another_is_uncommitted_takes_the_next_deliveries(due
     assert holding.wait(timeout=10)
     second = _claim_batch(None)
     release.set()
-    thread.join()
+    thread.join(timeout=30)
     third = _claim_batch(None)
 
     taken = [{delivery.pk for delivery in claim} for claim in (first, second, third)]
@@ -80,10 +80,16 @@ def test_four_workers_claiming_in_a_loop_take_every_delivery_once(due, monkeypat
             mine += [delivery.pk for delivery in claimed]
 
     for thread in [_in_thread(lambda mine=mine: claim_until_none(mine)) for mine in claims]:
-        thread.join()
+        thread.join(timeout=30)
 
     every = [pk for mine in claims for pk in mine]
     assert sorted(every) == sorted(ids)  # each one once
+
+
+def _a_lock_is_awaited() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted)")
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,13 +104,13 @@ def test_retry_now_that_waited_on_a_claim_leaves_the_delivery_it_leased(due):
         with transaction.atomic():
             WebhookDelivery.objects.select_for_update().get(pk=pk)
             locked.set()
-            time.sleep(0.3)  # "retry now" has started meanwhile, and waits for this lock
+            wait_for(_a_lock_is_awaited, timeout=10, what='"retry now" waiting for the lock')
             leased.extend(delivery.pk for delivery in _claim_batch(None))
 
     thread = _in_thread(claim_while_retry_waits)
     assert locked.wait(timeout=10)
     retried = webhook_deliveries_retry(ids=[pk])
-    thread.join()
+    thread.join(timeout=30)
 
     assert leased == [pk]
     assert retried == 0

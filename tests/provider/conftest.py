@@ -94,20 +94,21 @@ def closed_port() -> int:
 class Scripted:
     """A stand-in provider: answers each request with the next scripted (HTTP status, body, pace);
     the last one repeats. `requests` holds each request's form, key included, and `paths` its path.
-    A reply with a `pace` sends its body a byte at a time, `pace` seconds apart."""
+    A reply with a `pace` sends its body a byte at a time, `pace` seconds apart; one with `cut`
+    announces `cut` more bytes than it sends, then hangs up."""
 
     def __init__(self) -> None:
-        self.replies: list[tuple[int, bytes, float]] = []
+        self.replies: list[tuple[int, bytes, float, int]] = []
         self.requests: list[dict[str, str]] = []
         self.paths: list[str] = []
         self.url = ""
 
-    def reply(self, body: Any, status: int = 200, *, pace: float = 0) -> "Scripted":
+    def reply(self, body: Any, status: int = 200, *, pace: float = 0, cut: int = 0) -> "Scripted":
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.replies.append((status, raw, pace))
+        self.replies.append((status, raw, pace, cut))
         return self
 
-    def next_reply(self) -> tuple[int, bytes, float]:
+    def next_reply(self) -> tuple[int, bytes, float, int]:
         return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
 
 
@@ -120,9 +121,9 @@ def scripted() -> Iterator[Scripted]:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             script.requests.append({name: values[-1] for name, values in parse_qs(body).items()})
             script.paths.append(self.path)
-            status, raw, pace = script.next_reply()
+            status, raw, pace, cut = script.next_reply()
             self.send_response(status)
-            self.send_header("Content-Length", str(len(raw)))
+            self.send_header("Content-Length", str(len(raw) + cut))
             self.end_headers()
             if not pace:
                 self.wfile.write(raw)

@@ -28,6 +28,17 @@ def test_a_paced_answer_that_arrives_in_time_is_read(make_client, scripted) -> N
     assert client.add(service=1, link=LINK, quantity=100) == 7
 
 
+def test_an_answer_cut_off_after_its_headers_is_an_unknown_outcome(make_client, scripted) -> None:
+    scripted.reply({"order": 7}, cut=100)  # announces 100 bytes more than it sends, then hangs up
+    client = make_client(scripted.url)
+
+    with pytest.raises(ProviderOutcomeUnknown, match="no answer from") as caught:
+        client.add(service=1, link=LINK, quantity=100)
+
+    assert caught.value.outcome_unknown
+    assert client.calls == 1  # the provider may have placed it: an add is never sent twice
+
+
 def test_an_answer_longer_than_the_limit_is_a_bad_answer(make_client, scripted, monkeypatch) -> None:
     monkeypatch.setattr(api, "MAX_ANSWER_BYTES", 1000)
     scripted.reply([{"service": n, "name": "x" * 50, "rate": "1.0"} for n in range(100)])

@@ -71,6 +71,8 @@ def test_deliveries_are_listed_newest_first_and_filtered_by_state(rest, receiver
     assert [row["payload"]["n"] for row in rows] == [2, 1, 0]
     assert {row["state"] for row in rows} == {"delivered"} and rows[0]["last_status_code"] == 200
     assert api.get(f"/api/rest/webhooks/{endpoint.pk}/deliveries/?state=failed").json()["results"] == []
+    delivered = api.get(f"/api/rest/webhooks/{endpoint.pk}/deliveries/?state=delivered").json()["results"]
+    assert [row["payload"]["n"] for row in delivered] == [2, 1, 0]
     lost = api.get(f"/api/rest/webhooks/{endpoint.pk}/deliveries/?state=lost")
     assert lost.status_code == 400
     assert (lost.json()["error"]["code"], lost.json()["error"]["field"]) == ("invalid_parameter", "state")

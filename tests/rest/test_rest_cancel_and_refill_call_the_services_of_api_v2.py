@@ -78,8 +78,15 @@ def test_a_refill_the_order_does_not_allow_is_a_409(rest, reseller, place_order,
     assert error_of(response) == {"code": "refill_disabled", "message": "Refill is disabled for this service"}
 
 
-@pytest.mark.parametrize("path", ["orders/99999999/cancel/", "orders/abc/refill/", "refills/424242/"])
-def test_an_order_or_refill_that_does_not_exist_is_a_404(rest, path):
-    response = rest.post(path) if "refills" not in path else rest.get(path)
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [
+        ("POST", "orders/99999999/cancel/", "order_not_found"),
+        ("POST", "orders/abc/refill/", "order_not_found"),
+        ("GET", "refills/424242/", "refill_not_found"),
+    ],
+)
+def test_an_order_or_refill_that_does_not_exist_is_a_404(rest, method, path, code):
+    response = rest.post(path) if method == "POST" else rest.get(path)
     assert response.status_code == 404
-    assert error_of(response)["code"] in ("order_not_found", "refill_not_found")
+    assert error_of(response)["code"] == code

@@ -1,6 +1,9 @@
 """Every query is scoped to the key's owner: another customer's order or refill is a 404 like one
 that does not exist, in every resource and action, and lists show only the caller's own."""
 
+from decimal import Decimal
+
+from billing.models import Balance
 from tests.api.conftest import money_state
 from tests.rest.conftest import error_of
 
@@ -29,4 +32,6 @@ def test_another_customers_order_and_refill_are_404_everywhere(
     assert rest.get("refills/").json()["results"] == []
     ledger = rest.get("transactions/").json()["results"]
     assert {entry["order"] for entry in ledger} == {mine.pk, None}
-    assert rest.get("balance/").json()["balance"] != as_reseller(other).get("balance/").json()["balance"]
+    mine_left = Balance.objects.get(customer=reseller.customer).amount
+    assert Decimal(rest.get("balance/").json()["balance"]) == mine_left
+    assert Decimal(as_reseller(other).get("balance/").json()["balance"]) != mine_left

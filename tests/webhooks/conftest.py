@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from panel.models import User
+from tests.waiting import wait_for
 from webhooks.models import WebhookEndpoint
 from webhooks.services import webhook_endpoint_create
 from webhooks.signing import VERIFY_RECIPE
@@ -78,10 +79,7 @@ class Receiver:
             self._script += [reply if isinstance(reply, tuple) else (reply, 0.0) for reply in replies]
 
     def wait_for(self, count: int, timeout: float = 30) -> list[Received]:
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(self.requests) >= count, f"{len(self.requests)} of {count} requests arrived"
+        wait_for(lambda: len(self.requests) >= count, timeout, what=f"{count} requests at the receiver")
         return self.requests
 
     def close(self) -> None:

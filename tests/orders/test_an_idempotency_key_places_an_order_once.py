@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from billing.audit import ledger_audit
 from billing.models import Balance, LedgerEntry
 from orders.errors import IDEMPOTENCY_KEY_REUSED, NOT_ENOUGH_FUNDS, OrderRefused
 from orders.models import IdempotencyKey, Order
 from orders.services.idempotency import idempotency_keys_purge, order_place_idempotent
+from orders.tasks import purge_idempotency_keys
 
 
 @pytest.fixture
@@ -112,3 +114,19 @@ def test_keys_are_kept_for_the_configured_hours_then_purged(make_customer, place
 
     assert idempotency_keys_purge() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]
+
+
+def test_beat_runs_the_purge_task_every_hour(db):
+    schedule = PeriodicTask.objects.get(name="orders: purge old idempotency keys")
+    assert schedule.enabled and schedule.task == purge_idempotency_keys.name
+    assert (schedule.interval.every, schedule.interval.period) == (1, "hours")
+
+
+def test_the_purge_task_purges(make_customer, place, settings):
+    settings.IDEMPOTENCY_KEY_HOURS = 24
+    place(make_customer("100"), "old", link="https://instagram.com/p/old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    purge_idempotency_keys()
+
+    assert not IdempotencyKey.objects.exists()

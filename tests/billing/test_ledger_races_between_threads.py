@@ -5,6 +5,7 @@ These tests commit (transaction=True): the race happens between transactions, in
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -15,7 +16,14 @@ from django.db import transaction
 from billing.audit import ledger_audit
 from billing.models import EntryKind, LedgerEntry
 from billing.selectors import balance_amount
-from billing.services import InsufficientFunds, ledger_charge, ledger_refund, ledger_refund_many
+from billing.services import (
+    AlreadyRecorded,
+    InsufficientFunds,
+    ledger_adjust,
+    ledger_charge,
+    ledger_refund,
+    ledger_refund_many,
+)
 from orders.models import Order
 from tests.billing.factories import OrderFactory
 from tests.racing import race
@@ -91,4 +99,29 @@ def test_chunks_and_single_refunds_in_any_order_never_deadlock(funded_customer, 
     assert LedgerEntry.objects.filter(kind=EntryKind.REFUND).count() == 24
     for customer in customers:
         assert balance_amount(customer_id=customer.pk) == Decimal(100 - 6 * 3 + 6)
+    assert ledger_audit() == []
+
+
+@pytest.mark.parametrize("amount", ["25", "-25"])
+def test_one_staff_form_submitted_ten_times_at_once_is_recorded_once(funded_customer, amount):
+    # A deposit, or a debit the balance covers once (the nine others then find it recorded).
+    customer = funded_customer("30")
+    token = uuid.uuid4()
+
+    def submit() -> str:
+        try:
+            ledger_adjust(
+                customer=customer,
+                amount=Decimal(amount),
+                created_by=None,
+                reason="Wire 9",
+                request_token=token,
+            )
+        except AlreadyRecorded:
+            return "already recorded"
+        return "recorded"
+
+    assert _race([submit] * 10) == Counter({"recorded": 1, "already recorded": 9})
+    assert LedgerEntry.objects.filter(request_token=token).count() == 1
+    assert balance_amount(customer_id=customer.pk) == Decimal(30) + Decimal(amount)
     assert ledger_audit() == []

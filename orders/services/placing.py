@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from billing.money import charge_for
+from billing.money import charge_for, money_display
 from billing.services import InsufficientFunds, ledger_charge
 from catalog.models import Service
 from catalog.pricing import discounted_rate
@@ -128,7 +128,7 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
         rate=rate,
         charge=charge,
     )
-    event = OrderEvent(order=order, message=f"Placed; charged {charge} {settings.PANEL_CURRENCY}")
+    event = OrderEvent(order=order, message=f"Placed; charged {money_display(charge)}")
     # Round trips: the service above; then BEGIN, the link's lock, the order with its event,
     # the charge (in a savepoint), COMMIT. tests/perf counts them.
     with transaction.atomic():

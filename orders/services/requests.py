@@ -56,16 +56,16 @@ def order_request_cancel(*, customer, order_id) -> Order:
         raise OrderRefused(CANCEL_DISABLED)
     if order.is_final or order.submission in (Submission.REJECTED, Submission.UNKNOWN):
         raise OrderRefused(CANCEL_TOO_LATE)
+    # Not sent yet: take it back from the queue before a worker claims it (its own transaction).
+    if order_reject_and_refund(
+        order=order,
+        from_submission=Submission.QUEUED,
+        error="Canceled before sending",
+        refund_reason="Canceled before it was sent",
+        event="Canceled by the customer before sending; refunded",
+    ):
+        return order
     with transaction.atomic():
-        # Not sent yet: take it back from the queue before a worker claims it.
-        if order_reject_and_refund(
-            order=order,
-            from_submission=Submission.QUEUED,
-            error="Canceled before sending",
-            refund_reason="Canceled before it was sent",
-            event="Canceled by the customer before sending; refunded",
-        ):
-            return order
         updated = (
             Order.objects.filter(pk=order.pk, submission=Submission.SENT, cancel_state=CancelState.NONE)
             .exclude(status__in=FINAL)

@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from billing.audit import ledger_audit
 from billing.models import Balance, EntryKind, LedgerEntry
 from orders.models import Order, OrderEvent, Submission
@@ -50,3 +53,16 @@ def test_a_canceled_queued_order_is_never_sent_later(place_order, make_customer,
     assert order_calls(simulator) == []
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELED
     assert LedgerEntry.objects.filter(order=order, kind=EntryKind.REFUND).count() == 1
+
+
+def test_canceling_a_queued_order_adds_no_savepoint_around_the_refund(place_order, make_customer):
+    customer = make_customer()
+    order = place_order(customer=customer)
+
+    with CaptureQueriesContext(connection) as captured:
+        order_request_cancel(customer=customer, order_id=order.pk)
+
+    statements = [query["sql"] for query in captured.captured_queries]
+    # The test runs in a transaction, so order_reject_and_refund's atomic() is a savepoint, and the
+    # refund takes its own; the cancel adds none around them.
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 2, statements

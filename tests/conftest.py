@@ -164,6 +164,26 @@ def make_customer(db):
 
 
 @pytest.fixture
+def make_reseller(make_customer):
+    """make_reseller(funds="100"): a customer with `funds` and an API key, as a
+    tests.reseller_apis.Reseller (the customer and the key in clear)."""
+    from panel.apikeys import api_key_create
+    from tests.reseller_apis import Reseller
+
+    def make(funds: Decimal | str = "100") -> Reseller:
+        customer = make_customer(funds)
+        _, key = api_key_create(customer=customer)
+        return Reseller(customer, key)
+
+    return make
+
+
+@pytest.fixture
+def reseller(make_reseller):
+    return make_reseller("100")
+
+
+@pytest.fixture
 def customer(django_user_model):
     return django_user_model.objects.create_user(email="customer@example.com", password="correct-horse-42")
 

@@ -36,3 +36,15 @@ def race(jobs: Sequence[Callable[[], Any]], *, timeout: float = 60) -> list[Any]
         thread.join(timeout)
     assert len(outcomes) == len(jobs), f"{len(jobs) - len(outcomes)} of {len(jobs)} threads hung"
     return outcomes
+
+
+def placed_or_refusal(**order: Any) -> str:
+    """order_place(**order) as a racing job's outcome: "placed", or the message it was refused with."""
+    from orders.errors import OrderRefused
+    from orders.services.placing import order_place
+
+    try:
+        order_place(**order)
+    except OrderRefused as refusal:
+        return refusal.message
+    return "placed"

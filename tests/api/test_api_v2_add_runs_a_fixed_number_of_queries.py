@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.models import EntryKind, LedgerEntry
 from orders.models import Order, OrderEvent
-from tests.api.conftest import valid_add_params
+from tests.reseller_apis import valid_add_params
 
 
 def test_add_runs_the_key_the_service_the_lock_the_order_and_the_charge(

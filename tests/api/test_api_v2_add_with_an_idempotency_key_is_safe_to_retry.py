@@ -8,7 +8,8 @@ import pytest
 
 from orders.errors import IDEMPOTENCY_KEY_REUSED
 from orders.models import Order
-from tests.api.conftest import VIAS, money_state, valid_add_params
+from tests.api.conftest import VIAS
+from tests.reseller_apis import money_state, valid_add_params
 
 
 @pytest.mark.parametrize("via", VIAS)

@@ -12,7 +12,8 @@ from catalog.selectors import services_for
 from orders.models import Order, Refill
 from orders.services.polling import orders_poll
 from provider.statuses import OrderStatus
-from tests.api.conftest import VIAS, valid_add_params
+from tests.api.conftest import VIAS
+from tests.reseller_apis import valid_add_params
 
 pytestmark = pytest.mark.usefixtures("eager_tasks")  # an order placed is sent when it commits
 

@@ -5,7 +5,8 @@ reveal nothing of it and change nothing."""
 import pytest
 
 from orders.models import Refill
-from tests.api.conftest import VIAS, money_state
+from tests.api.conftest import VIAS
+from tests.reseller_apis import money_state
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from billing.selectors import balance_amount
 from catalog.models import ServiceType
 from catalog.pricing import customer_rate
 from orders.models import Order
-from tests.api.conftest import valid_add_params
+from tests.reseller_apis import valid_add_params
 
 
 @pytest.mark.parametrize("service_type", list(ServiceType), ids=lambda t: t.value)

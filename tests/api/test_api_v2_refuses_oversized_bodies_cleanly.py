@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from tests.api.conftest import money_state
+from tests.reseller_apis import money_state
 
 
 @pytest.mark.parametrize("via", ["form", "multipart", "json"])

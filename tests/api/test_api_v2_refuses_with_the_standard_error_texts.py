@@ -7,7 +7,8 @@ from billing.selectors import balance_amount
 from catalog.models import Service
 from orders.models import Order
 from panel.apikeys import api_key_revoke
-from tests.api.conftest import VIAS, money_state
+from tests.api.conftest import VIAS
+from tests.reseller_apis import money_state
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from panel.api.definitions import ACTIONS
 from panel.api.parsing import id_of
-from tests.api.conftest import API_PATH, money_state
+from tests.api.conftest import API_PATH
+from tests.reseller_apis import money_state
 
 
 @dataclass

@@ -11,7 +11,7 @@ from orders.models import Order
 from orders.services.polling import orders_poll
 from provider.client import ProviderClient, ProviderRefused
 from provider.statuses import OrderStatus, RefillStatus, RefusalKind
-from tests.api.conftest import valid_add_params
+from tests.reseller_apis import valid_add_params
 
 pytestmark = pytest.mark.usefixtures("eager_tasks")
 

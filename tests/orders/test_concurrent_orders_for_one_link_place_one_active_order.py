@@ -2,14 +2,15 @@
 holds under concurrency (the advisory lock, then the check inside the INSERT), so exactly one order
 is placed and charged and every other request is refused with nothing moved."""
 
+from functools import partial
+
 import pytest
 
 from billing.audit import ledger_audit
 from billing.models import EntryKind, LedgerEntry
-from orders.errors import ACTIVE_ORDER_WITH_LINK, OrderRefused
+from orders.errors import ACTIVE_ORDER_WITH_LINK
 from orders.models import Order
-from orders.services.placing import order_place
-from tests.racing import race
+from tests.racing import placed_or_refusal, race
 
 THREADS = 10
 
@@ -21,14 +22,8 @@ def test_concurrent_orders_for_one_link_place_exactly_one(make_customer, default
     customers = [make_customer("1000") for _ in range(THREADS)]
     params = {"link": "https://example.com/p/contended", "quantity": str(default_service.min_quantity)}
 
-    def send(customer) -> str:
-        try:
-            order_place(customer=customer, service_id=default_service.pk, params=params)
-        except OrderRefused as refusal:
-            return refusal.message
-        return "placed"
-
-    outcomes = race([lambda customer=customer: send(customer) for customer in customers])
+    order = partial(placed_or_refusal, service_id=default_service.pk, params=params)
+    outcomes = race([partial(order, customer=customer) for customer in customers])
 
     assert sorted(outcomes) == sorted(["placed"] + [ACTIVE_ORDER_WITH_LINK] * (THREADS - 1)), outcomes
     assert Order.objects.filter(service=default_service, link=params["link"]).count() == 1

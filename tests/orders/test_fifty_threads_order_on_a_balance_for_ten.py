@@ -6,10 +6,9 @@ import pytest
 
 from billing.audit import ledger_audit
 from billing.models import Balance
-from orders.errors import OrderRefused
 from orders.models import Order
 from orders.services.placing import order_place
-from tests.racing import race
+from tests.racing import placed_or_refusal, race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,15 +24,8 @@ def test_exactly_ten_of_fifty_concurrent_orders_are_placed(make_customer, defaul
     customer = make_customer(one * 10)
 
     def place(i: int) -> str:
-        try:
-            order_place(
-                customer=customer,
-                service_id=default_service.pk,
-                params={"link": f"https://example.com/p/{i}", "quantity": str(quantity)},
-            )
-        except OrderRefused as refused:
-            return refused.message
-        return "placed"
+        params = {"link": f"https://example.com/p/{i}", "quantity": str(quantity)}
+        return placed_or_refusal(customer=customer, service_id=default_service.pk, params=params)
 
     outcomes = race([lambda i=i: place(i) for i in range(50)])
 

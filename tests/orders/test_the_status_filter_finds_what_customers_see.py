@@ -1,6 +1,7 @@
 """orders_in_status (the REST API's status filter, in SQL) finds exactly the orders whose
 order_progress status (what API v2's `status` and the REST API show) is the one asked, for every
-pair of where an order is at the provider and what status it holds."""
+pair of where an order is at the provider and what status it holds; and each order is in exactly
+one status."""
 
 import itertools
 
@@ -27,6 +28,12 @@ def test_every_status_filter_agrees_with_order_progress(place_order):
             status=status,
         )
     orders = Order.objects.all()
+    assert len(orders) == 1 + len(Submission) * len(OrderStatus)
+    found: list[int] = []
     for status in OrderStatus:
         expected = {order.pk for order in orders if order_progress(order).status == status}
-        assert set(orders_in_status(orders, status).values_list("pk", flat=True)) == expected, status
+        selected = list(orders_in_status(orders, status).values_list("pk", flat=True))
+        assert set(selected) == expected, status
+        found += selected
+    # Each order is in exactly one status: no filter misses it, no two filters both find it.
+    assert sorted(found) == sorted(order.pk for order in orders)

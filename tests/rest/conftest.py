@@ -1,6 +1,7 @@
-"""The REST API against a live provider simulator: API v2's fixtures (the simulator, its provider
-and catalog, resellers with money and a key, orders placed, sent or completed), and `rest`, a
-caller through the Django test client that sends the reseller's key and JSON."""
+"""The REST API against a live provider simulator: the fixtures it shares with API v2's suite (the
+simulator, its provider and catalog, resellers with money and a key, orders placed, sent or
+completed), and `rest`, a caller through the Django test client that sends the reseller's key and
+JSON."""
 
 from __future__ import annotations
 
@@ -14,16 +15,13 @@ from django.test import Client
 from panel.api.definitions import ADD_PARAMS, Kind
 from tests import bulk
 
-# API v2's fixtures, shared rather than copied (the root conftest has the simulator, provider,
-# catalog, customer and completed_order).
-from tests.api.conftest import (  # noqa: F401
+# Shared with API v2's suite (tests/reseller_apis.py); the root conftest has the simulator,
+# provider, catalog, customers, resellers, and sent and completed orders.
+from tests.reseller_apis import (  # noqa: F401
     Reseller,
     _fresh_limits,
     _live_server_closes_its_connections,
-    make_reseller,
     place_order,
-    reseller,
-    sent_order,
     valid_add_params,
 )
 
@@ -73,7 +71,7 @@ class Rest:
 
 
 @pytest.fixture
-def rest(client, reseller) -> Rest:  # noqa: F811 (the fixture imported above)
+def rest(client, reseller) -> Rest:
     return Rest(client, reseller.key)
 
 

@@ -4,7 +4,7 @@ that does not exist, in every resource and action, and lists show only the calle
 from decimal import Decimal
 
 from billing.models import Balance
-from tests.api.conftest import money_state
+from tests.reseller_apis import money_state
 from tests.rest.conftest import error_of
 
 

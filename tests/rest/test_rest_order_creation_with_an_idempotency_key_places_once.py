@@ -7,7 +7,7 @@ import pytest
 
 from billing.models import LedgerEntry
 from orders.models import Order
-from tests.api.conftest import money_state
+from tests.reseller_apis import money_state
 from tests.rest.conftest import error_of
 
 

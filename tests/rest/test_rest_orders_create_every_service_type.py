@@ -11,7 +11,7 @@ from billing.selectors import balance_amount
 from catalog.models import ServiceType
 from orders.models import Order
 from orders.services.params import FIELDS
-from tests.api.conftest import money_state, valid_add_params
+from tests.reseller_apis import money_state, valid_add_params
 from tests.rest.conftest import error_of, rest_body
 
 

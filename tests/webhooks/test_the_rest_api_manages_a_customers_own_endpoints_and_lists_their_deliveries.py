@@ -10,11 +10,12 @@ from webhooks.services import webhook_deliveries_send
 
 
 @pytest.fixture
-def rest(make_customer):
-    customer = make_customer()
+def rest(make_reseller):
+    """(customer, client): a client that sends the customer's API key, as resellers call the API."""
+    reseller = make_reseller()
     api = APIClient()
-    api.force_authenticate(customer)
-    return customer, api
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {reseller.key}")
+    return reseller.customer, api
 
 
 def test_endpoints_are_created_tested_rotated_and_deleted_through_rest(
@@ -22,6 +23,7 @@ def test_endpoints_are_created_tested_rotated_and_deleted_through_rest(
 ):
     customer, api = rest
     theirs = make_endpoint(make_customer(), receiver)
+    assert APIClient().get("/api/rest/webhooks/").status_code == 401  # no key, no endpoints
 
     created = api.post("/api/rest/webhooks/", {"url": receiver.url}, format="json")
     assert created.status_code == 201

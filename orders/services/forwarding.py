@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 
 # A worker that claimed an order and went silent this long is presumed dead mid-call.
 SENDING_TIMEOUT = timedelta(minutes=5)
-# The submit task's own limit, whatever holds its call (a provider trickling its headers, which the
-# client's timeouts do not bound): Celery stops it before the sweeper may call its order lost.
+# The submit task's own limit, whatever holds its call (a DNS lookup that hangs, which the client's
+# timeouts do not bound): Celery stops it before the sweeper may call its order lost.
 SUBMIT_TIME_LIMIT = SENDING_TIMEOUT - timedelta(minutes=1)
 # A queued order whose task has not run after this long is queued again by the sweeper.
 LOST_TASK_AFTER = timedelta(minutes=2)

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote_plus, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, HTTPError
 
 from provider.client.answers import (
@@ -37,6 +36,7 @@ from provider.client.errors import (
     ProviderRefused,
     ProviderUnreachable,
 )
+from provider.client.transport import BoundedAdapter
 
 MAX_IDS_PER_CALL = 100
 # The largest answer read: a catalog of 5,000 services is about 2 MB. A longer body is not read
@@ -127,7 +127,8 @@ class ProviderClient:
         if session is None:
             session = requests.Session()
             # max_retries=0: urllib3 must never repeat a request on its own; retries are decided here.
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            # Bounded: the status line and headers, not only the body, arrive by the call's deadline.
+            adapter = BoundedAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         self._session = session
@@ -264,6 +265,8 @@ class ProviderClient:
         with self._lock:
             self._calls += 1
         started = time.monotonic()
+        # The whole call's time; BoundedAdapter holds the status line and headers to it as well.
+        deadline = started + self.connect_timeout + self.read_timeout
         try:
             try:
                 response = self._session.post(
@@ -271,13 +274,22 @@ class ProviderClient:
                     data={"key": self._api_key, "action": action, **params},
                     timeout=(self.connect_timeout, self.read_timeout),
                     stream=True,
+                    # A redirect would send the key to wherever it points (307 and 308 re-send the
+                    # form), or lose the form (301-303 turn the POST into a GET): an answer, not a hop.
+                    allow_redirects=False,
                 )
             except requests.RequestException as exc:
                 # `from None`: requests' exceptions carry the prepared request, key and all.
-                raise self._transport_error(action, exc) from None
-            deadline = started + self.connect_timeout + self.read_timeout
+                raise self._transport_error(action, exc, deadline=deadline) from None
             with response:
                 body = self._body(action, response, deadline=deadline)
+            if response.is_redirect:
+                target = self._scrub(response.headers.get("Location", ""))[:200]
+                raise ProviderBadAnswer(
+                    f"{action}: HTTP {response.status_code} from {self._host}, a redirect to {target!r}: "
+                    "not followed; if the provider's API has moved, change its URL",
+                    status_code=response.status_code,
+                )
             answer = self._parse(action, response.status_code, body)
         except ProviderError as error:
             # A refusal is an answer (the panel decides what it means); anything else is a fault.
@@ -299,7 +311,8 @@ class ProviderClient:
     def _body(self, action: str, response: requests.Response, *, deadline: float) -> bytes:
         """The answer's body, read as it arrives: at most MAX_ANSWER_BYTES, and all of it by
         `deadline` (the read timeout alone bounds each wait for a byte, so a provider sending a
-        byte at a time would hold the call for ever)."""
+        byte at a time would hold the call for ever). BoundedAdapter ends a read at the deadline;
+        the check here bounds the body with any other session too."""
         chunks: list[bytes] = []
         size = 0
         try:
@@ -311,26 +324,35 @@ class ProviderClient:
                         f"from {self._host}",
                         status_code=response.status_code,
                     )
-                if time.monotonic() > deadline:
-                    seconds = self.connect_timeout + self.read_timeout
-                    raise ProviderOutcomeUnknown(
-                        f"{action}: the answer from {self._host} took over {seconds:g} s to arrive"
-                    )
+                if time.monotonic() > deadline:  # a session without BoundedAdapter gets this far
+                    raise self._late(action)
                 chunks.append(chunk)
         except (HTTPError, OSError) as exc:  # urllib3's read timeout, a reset, a cut or undecodable body
+            if time.monotonic() >= deadline:  # BoundedAdapter ended the read at the deadline
+                raise self._late(action) from None
             raise ProviderOutcomeUnknown(
                 f"{action}: no answer from {self._host}: {self._scrub(str(exc))[:300]}"
             ) from None
         return b"".join(chunks)
 
-    def _transport_error(self, action: str, exc: requests.RequestException) -> ProviderError:
+    def _late(self, action: str) -> ProviderOutcomeUnknown:
+        seconds = self.connect_timeout + self.read_timeout
+        return ProviderOutcomeUnknown(
+            f"{action}: the answer from {self._host} took over {seconds:g} s to arrive"
+        )
+
+    def _transport_error(
+        self, action: str, exc: requests.RequestException, *, deadline: float
+    ) -> ProviderError:
         cause = exc.args[0] if exc.args else exc
         reason = getattr(cause, "reason", cause)
         text = self._scrub(str(reason))[:300]
         # urllib3 reports a refused connection or a failed DNS lookup as a ConnectTimeoutError.
         if isinstance(exc, _UNSENT) or isinstance(reason, ConnectTimeoutError):
             return ProviderUnreachable(f"{action}: could not connect to {self._host}: {text}")
-        # A read timeout, a reset or a cut body: the request may have been received and acted on.
+        # A read timeout, a reset or a cut answer: the request may have been received and acted on.
+        if isinstance(exc, requests.ReadTimeout) and time.monotonic() >= deadline:
+            return self._late(action)  # the status line and headers were still arriving
         return ProviderOutcomeUnknown(f"{action}: no answer from {self._host}: {text}")
 
     def _parse(self, action: str, status_code: int, body: bytes) -> Any:

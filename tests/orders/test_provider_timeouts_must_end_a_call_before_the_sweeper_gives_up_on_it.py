@@ -31,5 +31,5 @@ def test_timeouts_as_long_as_the_sweepers_wait_are_refused(settings):
 
 
 def test_the_submit_task_is_stopped_before_the_sweeper_calls_its_order_lost():
-    # Whatever holds the call (headers trickled a byte at a time are bounded by no timeout).
+    # Whatever holds the call (a DNS lookup that hangs is bounded by no timeout of the client's).
     assert submit_order.soft_time_limit < submit_order.time_limit < SENDING_TIMEOUT.total_seconds()

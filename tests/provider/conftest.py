@@ -6,11 +6,17 @@ Only `provider_row` and `web_client` need Django (and the database); nothing els
 
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from ipaddress import ip_address
+from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 import pytest
@@ -91,59 +97,174 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
+class Reply(NamedTuple):
+    """One scripted answer, and how slowly it is sent."""
+
+    status: int
+    body: bytes
+    pace: float = 0  # seconds between the body's bytes
+    cut: int = 0  # bytes announced in Content-Length but never sent
+    header_pace: float = 0  # seconds between the status line's and headers' bytes
+    headers: tuple[tuple[str, str], ...] = ()  # sent besides Content-Length (not with header_pace)
+
+
 class Scripted:
-    """A stand-in provider: answers each request with the next scripted (HTTP status, body, pace);
-    the last one repeats. `requests` holds each request's form, key included, and `paths` its path.
+    """A stand-in provider: answers each request with the next scripted reply; the last one repeats.
+    `requests` holds each request's form, key included, `paths` its path and `peers` the client's
+    address (one peer for many requests: the connection was kept alive).
     A reply with a `pace` sends its body a byte at a time, `pace` seconds apart; one with `cut`
-    announces `cut` more bytes than it sends, then hangs up."""
+    announces `cut` more bytes than it sends, then hangs up; one with `header_pace` sends its status
+    line and headers (padded to about 150 bytes) a byte at a time, `header_pace` seconds apart.
+    It answers in HTTP/1.0, closing each connection, unless `keep_alive` is set."""
 
     def __init__(self) -> None:
-        self.replies: list[tuple[int, bytes, float, int]] = []
+        self.replies: list[Reply] = []
         self.requests: list[dict[str, str]] = []
         self.paths: list[str] = []
+        self.peers: list[tuple[str, int]] = []
+        self.keep_alive = False
         self.url = ""
 
-    def reply(self, body: Any, status: int = 200, *, pace: float = 0, cut: int = 0) -> "Scripted":
+    def reply(
+        self,
+        body: Any,
+        status: int = 200,
+        *,
+        pace: float = 0,
+        cut: int = 0,
+        header_pace: float = 0,
+        headers: dict[str, str] | None = None,
+    ) -> "Scripted":
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.replies.append((status, raw, pace, cut))
+        self.replies.append(Reply(status, raw, pace, cut, header_pace, tuple((headers or {}).items())))
         return self
 
-    def next_reply(self) -> tuple[int, bytes, float, int]:
+    def next_reply(self) -> Reply:
         return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
 
 
-@pytest.fixture
-def scripted() -> Iterator[Scripted]:
-    script = Scripted()
-
+def _handler_for(script: Scripted) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        @property  # type: ignore[override]
+        def protocol_version(self) -> str:  # read per request: HTTP/1.1 keeps the connection open
+            return "HTTP/1.1" if script.keep_alive else "HTTP/1.0"
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             script.requests.append({name: values[-1] for name, values in parse_qs(body).items()})
             script.paths.append(self.path)
-            status, raw, pace, cut = script.next_reply()
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(raw) + cut))
-            self.end_headers()
-            if not pace:
-                self.wfile.write(raw)
-                return
+            script.peers.append(self.client_address)
+            reply = script.next_reply()
             try:
-                for byte in raw:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(pace)
+                self._send_head(reply)
+                self._send_body(reply)
             except OSError:  # the client gave up and closed the connection
-                pass
+                self.close_connection = True
+            if reply.cut:
+                self.close_connection = True
+
+        def _send_head(self, reply: Reply) -> None:
+            length = len(reply.body) + reply.cut
+            if not reply.header_pace:
+                self.send_response(reply.status)
+                self.send_header("Content-Length", str(length))
+                for name, value in reply.headers:
+                    self.send_header(name, value)
+                self.end_headers()
+                return
+            head = (
+                f"{self.protocol_version} {reply.status} {HTTPStatus(reply.status).phrase}\r\n"
+                f"Content-Length: {length}\r\nX-Padding: {'.' * 100}\r\n\r\n"
+            )
+            self._trickle(head.encode(), reply.header_pace)
+
+        def _send_body(self, reply: Reply) -> None:
+            if reply.pace:
+                self._trickle(reply.body, reply.pace)
+            else:
+                self.wfile.write(reply.body)
+
+        def _trickle(self, data: bytes, pace: float) -> None:
+            for byte in data:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(pace)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return Handler
+
+
+@contextmanager
+def _serving(script: Scripted, tls: ssl.SSLContext | None = None) -> Iterator[Scripted]:
+    """`script` answering on a free loopback port, over TLS when `tls` is given."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(script))
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
-    script.url = f"http://127.0.0.1:{server.server_address[1]}/api/v2"
-    yield script
-    server.shutdown()
-    server.server_close()
+    scheme = "http" if tls is None else "https"
+    script.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/api/v2"
+    try:
+        yield script
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def scripted() -> Iterator[Scripted]:
+    with _serving(Scripted()) as script:
+        yield script
+
+
+@pytest.fixture(scope="session")
+def tls_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(certificate, key) files of a self-signed certificate for 127.0.0.1."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.fixture
+def scripted_https(tls_certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Scripted]:
+    """`scripted` over TLS; clients trust its certificate through REQUESTS_CA_BUNDLE, as a deployment
+    trusting a private CA would."""
+    cert_file, key_file = tls_certificate
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_file, key_file)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert_file))
+    with _serving(Scripted(), tls) as script:
+        yield script

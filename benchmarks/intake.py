@@ -9,6 +9,7 @@ scratch broker folder no worker reads: submission to the provider is not part of
 from __future__ import annotations
 
 import datetime
+import functools
 import http.client
 import json
 import os
@@ -88,7 +89,7 @@ class Load:
         return self.seconds
 
 
-def _gunicorn(ctx, port: int) -> processes.Child:
+def _gunicorn(ctx, port: int, **env: str) -> processes.Child:
     broker = ctx.scratch / "intake-broker"
     for sub in ("queue", "processed", "control"):
         (broker / sub).mkdir(parents=True, exist_ok=True)
@@ -98,10 +99,10 @@ def _gunicorn(ctx, port: int) -> processes.Child:
             port, "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread"
         ),
         log_dir=ctx.scratch,
-        env=processes.environment(PANEL_BROKER_DIR=str(broker), API_RATE_LIMIT_PER_MINUTE=str(10**9)),
+        env=processes.environment(PANEL_BROKER_DIR=str(broker), API_RATE_LIMIT_PER_MINUTE=str(10**9), **env),
     )
     try:
-        web.wait_until_serving(f"http://127.0.0.1:{port}/login/")
+        web.wait_until_serving(f"http://127.0.0.1:{port}/api/v2")
         return web
     except BaseException:
         web.stop()
@@ -149,10 +150,11 @@ def _api_load(port: int, keys: list[str], service, level: int, seconds: float, w
     return load
 
 
-def _baseline_statements(service) -> tuple[str, list[Any], str, list[Any]]:
-    """INSERTs of an order and of its charge entry, as order_place writes them: every column the
-    model has, defaults as Django fills them. Returns (sql, defaults) for each; the per-order
-    values come first."""
+@functools.cache
+def _baseline_sql() -> tuple[str, str, list[Any], str, list[Any]]:
+    """The conditional debit, and the INSERTs of an order and of its charge entry as order_place
+    writes them: every column the model has, defaults as Django fills them. Returns (debit, then
+    (sql, defaults) for each INSERT); the per-order values come first."""
     quote = connection.ops.quote_name
 
     def statement(model, given: list[str], returning: bool) -> tuple[str, list[Any]]:
@@ -170,6 +172,10 @@ def _baseline_statements(service) -> tuple[str, list[Any], str, list[Any]]:
         )
         return sql, defaults
 
+    debit_sql = (
+        f"UPDATE {quote(Balance._meta.db_table)} SET amount = amount - %s, updated_at = now() "  # noqa: S608
+        "WHERE customer_id = %s AND amount >= %s RETURNING amount"
+    )
     order_sql, order_defaults = statement(
         Order,
         [
@@ -190,22 +196,43 @@ def _baseline_statements(service) -> tuple[str, list[Any], str, list[Any]]:
         ["customer_id", "kind", "amount", "balance_after", "order_id", "created_at"],
         returning=False,
     )
-    return order_sql, order_defaults, entry_sql, entry_defaults
+    return debit_sql, order_sql, order_defaults, entry_sql, entry_defaults
+
+
+def baseline_writes(
+    cursor: psycopg.Cursor, service, *, customer_id: int, link: str, charge: Decimal
+) -> int | None:
+    """The baseline's work for one order, in the caller's transaction: debit the balance if it
+    covers `charge`, insert the order and its charge entry. The order's id; None, with nothing
+    written, when the balance does not cover it."""
+    debit_sql, order_sql, order_defaults, entry_sql, entry_defaults = _baseline_sql()
+    now = datetime.datetime.now(datetime.UTC)
+    row = cursor.execute(debit_sql, [charge, customer_id, charge]).fetchone()
+    if row is None:
+        return None
+    values = [
+        customer_id,
+        service.pk,
+        service.provider_id,
+        link,
+        service.min_quantity * 10,
+        service.rate,
+        charge,
+    ]
+    (order_id,) = cursor.execute(order_sql, [*values, now, now, *order_defaults]).fetchone()
+    cursor.execute(
+        entry_sql, [customer_id, EntryKind.CHARGE.value, -charge, row[0], order_id, now, *entry_defaults]
+    )
+    return order_id
 
 
 def _baseline_load(ctx, owners, service, level: int, seconds: float, warmup: float) -> Load:
-    order_sql, order_defaults, entry_sql, entry_defaults = _baseline_statements(service)
-    balances = connection.ops.quote_name(Balance._meta.db_table)
-    debit_sql = (
-        f"UPDATE {balances} SET amount = amount - %s, updated_at = now() "  # noqa: S608
-        "WHERE customer_id = %s AND amount >= %s RETURNING amount"
-    )
     charge = Decimal("1.3")
-    quantity = service.min_quantity * 10
 
     class Writer:
         def __init__(self, number: int) -> None:
             self.db = psycopg.connect(ctx.environment.database_url.replace("postgres://", "postgresql://", 1))
+            self.cursor = self.db.cursor()
             self.customer = owners[number].pk
             self.prefix = f"https://instagram.com/p/sql-{level}-{number}-"
 
@@ -213,33 +240,28 @@ def _baseline_load(ctx, owners, service, level: int, seconds: float, warmup: flo
             self.db.close()
 
     def write(writer: Writer, n: int) -> str | None:
-        now = datetime.datetime.now(datetime.UTC)
         with writer.db.transaction():
-            row = writer.db.execute(debit_sql, [charge, writer.customer, charge]).fetchone()
-            if row is None:
-                return "not enough funds"
-            link = f"{writer.prefix}{n}"
-            values = [writer.customer, service.pk, service.provider_id, link, quantity, service.rate, charge]
-            (order_id,) = writer.db.execute(order_sql, [*values, now, now, *order_defaults]).fetchone() or (
-                None,
+            placed = baseline_writes(
+                writer.cursor, service, customer_id=writer.customer, link=f"{writer.prefix}{n}", charge=charge
             )
-            writer.db.execute(
-                entry_sql,
-                [
-                    writer.customer,
-                    EntryKind.CHARGE.value,
-                    -charge,
-                    row[0],
-                    order_id,
-                    now,
-                    *entry_defaults,
-                ],
-            )
-        return None
+        return None if placed is not None else "not enough funds"
 
     load = Load(level, seconds, warmup)
     load.run(Writer, write)
     return load
+
+
+def _plural(level: int) -> str:
+    return f"{level} client{'s' if level > 1 else ''}"
+
+
+def _measured_api_load(web, port, keys, service, level, seconds, warmup) -> tuple[Load, float, float]:
+    """The API load and the CPU per call (ms) of the gunicorn processes and of the load generator."""
+    web_cpu, client_cpu = processes.group_cpu_seconds(web.popen.pid), time.process_time()
+    api = _api_load(port, keys, service, level, seconds, warmup)
+    web_cpu = (processes.group_cpu_seconds(web.popen.pid) - web_cpu) / max(api.calls, 1) * 1000
+    client_cpu = (time.process_time() - client_cpu) / max(api.calls, 1) * 1000
+    return api, web_cpu, client_cpu
 
 
 def run(ctx) -> list[Result]:
@@ -248,23 +270,22 @@ def run(ctx) -> list[Result]:
     service = fixtures.default_service(provider)
     owners = fixtures.customers(max(LEVELS))
     keys = [api_key_create(customer=owner)[1] for owner in owners]
-    port = processes.free_port()
     results: list[Result] = []
+    baseline: dict[int, float] = {}
     placed = 0
+    port = processes.free_port()
     with _gunicorn(ctx, port) as web:
         if not _api_available(port, keys[0]):
             ctx.log("intake: /api/v2 does not answer `balance`; the API benchmark is skipped")
             raise RuntimeError("/api/v2 is not available")
         for level in LEVELS:
-            web_cpu, client_cpu = processes.group_cpu_seconds(web.popen.pid), time.process_time()
-            api = _api_load(port, keys, service, level, seconds, warmup)
-            web_cpu = (processes.group_cpu_seconds(web.popen.pid) - web_cpu) / max(api.calls, 1) * 1000
-            client_cpu = (time.process_time() - client_cpu) / max(api.calls, 1) * 1000
+            api, web_cpu, client_cpu = _measured_api_load(web, port, keys, service, level, seconds, warmup)
             sql = _baseline_load(ctx, owners, service, level, seconds, warmup)
             if api.errors or sql.errors:
                 ctx.log(f"intake: errors: api {api.errors[:3]} sql {sql.errors[:3]}")
             placed += api.calls - len(api.errors)
             api_rate, sql_rate = api.done / seconds, sql.done / seconds
+            baseline[level] = sql_rate
             p50, p99 = percentile(api.latencies, 50), percentile(api.latencies, 99)
             sql_p50 = percentile(sql.latencies, 50)
             ctx.log(
@@ -272,7 +293,7 @@ def run(ctx) -> list[Result]:
                 f"{len(api.errors)} errors); raw SQL {sql_rate:.0f}/s (p50 {sql_p50:.1f} ms); CPU per order: "
                 f"gunicorn {web_cpu:.1f} ms, client {client_cpu:.1f} ms"
             )
-            label = f"intake via /api/v2, {level} client{'s' if level > 1 else ''}"
+            label = f"intake via /api/v2, {_plural(level)}"
             results.append(
                 Result.at_least(
                     f"{label}: throughput",
@@ -290,19 +311,35 @@ def run(ctx) -> list[Result]:
             results.append(Result(f"{label}: gunicorn CPU per order", round(web_cpu, 1), "ms"))
             results.append(Result(f"{label}: load generator CPU per order", round(client_cpu, 1), "ms"))
             results.append(
-                Result(
-                    f"raw SQL baseline, {level} client{'s' if level > 1 else ''}: throughput",
-                    round(sql_rate, 1),
-                    "orders/s",
-                )
+                Result(f"raw SQL baseline, {_plural(level)}: throughput", round(sql_rate, 1), "orders/s")
             )
             if api.errors:
                 results.append(Result(f"{label}: errors", len(api.errors), "answers", "= 0", False))
+    # The same load on the least `add` design.md allows (benchmarks/least_add.py): how much of the
+    # baseline any implementation of the panel's add can reach here.
+    port = processes.free_port()
+    with _gunicorn(ctx, port, DJANGO_SETTINGS_MODULE="benchmarks.least_add_settings") as web:
+        for level in LEVELS:
+            least, web_cpu, _ = _measured_api_load(web, port, keys, service, level, seconds, warmup)
+            placed += least.calls - len(least.errors)
+            rate, p99 = least.done / seconds, percentile(least.latencies, 99)
+            share = rate / baseline[level] * 100 if baseline[level] else 0.0
+            ctx.log(
+                f"intake at {level} clients: least add {rate:.0f}/s ({share:.0f}% of raw SQL; "
+                f"p99 {p99:.1f} ms, {len(least.errors)} errors {least.errors[:3]}); "
+                f"gunicorn {web_cpu:.1f} ms CPU per order"
+            )
+            label = f"least add under design.md, {_plural(level)}"
+            results.append(Result(f"{label}: throughput", round(rate, 1), "orders/s"))
+            results.append(Result(f"{label}: share of raw SQL", round(share, 1), "%"))
+            results.append(Result(f"{label}: p99 latency", round(p99, 1), "ms"))
+            results.append(Result(f"{label}: gunicorn CPU per order", round(web_cpu, 1), "ms"))
     # Every order placed queued its submission on commit; with no worker, the tasks wait in the broker.
     queued = sum(
         1 for path in (ctx.scratch / "intake-broker" / "queue").iterdir() if path.name.endswith(".msg")
     )
     ctx.log(
-        f"intake: {placed:,} orders placed through the API, {queued:,} submit tasks waiting in the broker"
+        f"intake: {placed:,} orders placed through both servers, "
+        f"{queued:,} submit tasks waiting in the broker"
     )
     return results

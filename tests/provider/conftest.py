@@ -106,6 +106,7 @@ class Reply(NamedTuple):
     cut: int = 0  # bytes announced in Content-Length but never sent
     header_pace: float = 0  # seconds between the status line's and headers' bytes
     headers: tuple[tuple[str, str], ...] = ()  # sent besides Content-Length (not with header_pace)
+    hang_up: bool = False  # read the request, then close the connection without a word (nor TLS's)
 
 
 class Scripted:
@@ -134,9 +135,11 @@ class Scripted:
         cut: int = 0,
         header_pace: float = 0,
         headers: dict[str, str] | None = None,
+        hang_up: bool = False,
     ) -> "Scripted":
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.replies.append(Reply(status, raw, pace, cut, header_pace, tuple((headers or {}).items())))
+        extra = tuple((headers or {}).items())
+        self.replies.append(Reply(status, raw, pace, cut, header_pace, extra, hang_up))
         return self
 
     def next_reply(self) -> Reply:
@@ -155,6 +158,12 @@ def _handler_for(script: Scripted) -> type[BaseHTTPRequestHandler]:
             script.paths.append(self.path)
             script.peers.append(self.client_address)
             reply = script.next_reply()
+            if reply.hang_up:
+                # A TCP close with no TLS close_notify: what a provider's proxy dropping the
+                # connection looks like once the request is in.
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
             try:
                 self._send_head(reply)
                 self._send_body(reply)

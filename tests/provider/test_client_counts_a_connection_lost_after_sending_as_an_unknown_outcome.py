@@ -1,0 +1,59 @@
+"""A connection lost once the request is written may have cost the provider its order: the client
+says "outcome unknown", never "could not connect", over http and over TLS, where a provider (or its
+proxy) closing the connection without TLS's close_notify is read as the end of the answer (ssl's
+ragged-EOF rule), not as an SSL error the client would take for a failed connection. Taken for one, a
+`refill` or `cancel` would be sent again and an `add` put back in the queue, to be bought twice."""
+
+from collections.abc import Callable
+
+import pytest
+
+from provider.client import ProviderClient, ProviderOutcomeUnknown, ProviderUnreachable
+from tests.provider.conftest import Scripted
+
+LINK = "https://instagram.com/p/hung-up"
+
+
+@pytest.fixture(params=["http", "https"])
+def provider(request: pytest.FixtureRequest) -> Scripted:
+    return request.getfixturevalue("scripted" if request.param == "http" else "scripted_https")
+
+
+@pytest.fixture
+def client(make_client: Callable[..., ProviderClient], provider: Scripted) -> ProviderClient:
+    return make_client(provider.url, connect_timeout=2, read_timeout=2, retries=2)
+
+
+def test_an_add_whose_connection_is_dropped_after_sending_has_an_unknown_outcome(
+    client: ProviderClient, provider: Scripted
+) -> None:
+    provider.reply({"order": 7}, hang_up=True)
+
+    with pytest.raises(ProviderOutcomeUnknown) as caught:
+        client.add(service=1, link=LINK, quantity=100)
+
+    assert caught.value.outcome_unknown
+    assert len(provider.requests) == client.calls == 1  # received once, never sent again
+
+
+@pytest.mark.parametrize("action", ["refill", "cancel"])
+def test_a_refill_or_cancel_whose_connection_is_dropped_after_sending_is_not_sent_again(
+    client: ProviderClient, provider: Scripted, action: str
+) -> None:
+    provider.reply({}, hang_up=True)
+
+    with pytest.raises(ProviderOutcomeUnknown):
+        client.refill(7) if action == "refill" else client.cancel([7])
+
+    assert len(provider.requests) == 1
+
+
+def test_a_provider_that_cannot_be_reached_is_still_unreachable(
+    make_client: Callable[..., ProviderClient], closed_port: int
+) -> None:
+    client = make_client(
+        f"https://127.0.0.1:{closed_port}/api/v2", connect_timeout=1, read_timeout=1, retries=0
+    )
+
+    with pytest.raises(ProviderUnreachable):
+        client.add(service=1, link=LINK, quantity=100)

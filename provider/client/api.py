@@ -36,7 +36,7 @@ from provider.client.errors import (
     ProviderRefused,
     ProviderUnreachable,
 )
-from provider.client.transport import BoundedAdapter
+from provider.client.transport import BoundedAdapter, watched_exchange
 
 MAX_IDS_PER_CALL = 100
 # The largest answer read: a catalog of 5,000 services is about 2 MB. A longer body is not read
@@ -269,18 +269,19 @@ class ProviderClient:
         deadline = started + self.connect_timeout + self.read_timeout
         try:
             try:
-                response = self._session.post(
-                    self.api_url,
-                    data={"key": self._api_key, "action": action, **params},
-                    timeout=(self.connect_timeout, self.read_timeout),
-                    stream=True,
-                    # A redirect would send the key to wherever it points (307 and 308 re-send the
-                    # form), or lose the form (301-303 turn the POST into a GET): an answer, not a hop.
-                    allow_redirects=False,
-                )
+                with watched_exchange() as exchange:
+                    response = self._session.post(
+                        self.api_url,
+                        data={"key": self._api_key, "action": action, **params},
+                        timeout=(self.connect_timeout, self.read_timeout),
+                        stream=True,
+                        # A redirect would send the key to wherever it points (307 and 308 re-send the
+                        # form), or lose the form (301-303 turn the POST into a GET): an answer, not a hop.
+                        allow_redirects=False,
+                    )
             except requests.RequestException as exc:
                 # `from None`: requests' exceptions carry the prepared request, key and all.
-                raise self._transport_error(action, exc, deadline=deadline) from None
+                raise self._transport_error(action, exc, deadline=deadline, sent=exchange.sent) from None
             with response:
                 body = self._body(action, response, deadline=deadline)
             if response.is_redirect:
@@ -342,13 +343,16 @@ class ProviderClient:
         )
 
     def _transport_error(
-        self, action: str, exc: requests.RequestException, *, deadline: float
+        self, action: str, exc: requests.RequestException, *, deadline: float, sent: bool
     ) -> ProviderError:
         cause = exc.args[0] if exc.args else exc
         reason = getattr(cause, "reason", cause)
         text = self._scrub(str(reason))[:300]
         # urllib3 reports a refused connection or a failed DNS lookup as a ConnectTimeoutError.
-        if isinstance(exc, _UNSENT) or isinstance(reason, ConnectTimeoutError):
+        # Once the request is written whole, no failure means "not sent": a TLS error reading the
+        # answer is an SSLError like a failed handshake, and an `add` put back in the queue for it
+        # would be bought twice.
+        if not sent and (isinstance(exc, _UNSENT) or isinstance(reason, ConnectTimeoutError)):
             return ProviderUnreachable(f"{action}: could not connect to {self._host}: {text}")
         # A read timeout, a reset or a cut answer: the request may have been received and acted on.
         if isinstance(exc, requests.ReadTimeout) and time.monotonic() >= deadline:

@@ -21,7 +21,9 @@ import http.client
 import io
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, cast
 
 import requests
@@ -87,11 +89,43 @@ class _BoundedResponse(http.client.HTTPResponse):
         super().__init__(sock, *args, **kwargs)
 
 
-class _BoundedHTTPConnection(HTTPConnection):
+@dataclass
+class Exchange:
+    """One request under way through BoundedAdapter: `sent` once its last byte is written. From
+    then on the provider may act on it, whatever fails next (a TLS error included)."""
+
+    sent: bool = False
+
+
+_exchange: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar("provider_exchange", default=None)
+
+
+@contextmanager
+def watched_exchange() -> Iterator[Exchange]:
+    """An Exchange told whether the request made in this block (in this thread) was written whole."""
+    watched = Exchange()
+    token = _exchange.set(watched)
+    try:
+        yield watched
+    finally:
+        _exchange.reset(token)
+
+
+class _TellsWhenSent:
+    """A connection that marks the watched exchange sent once `request` has written it all."""
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        super().request(*args, **kwargs)  # type: ignore[misc]
+        watched = _exchange.get()
+        if watched is not None:
+            watched.sent = True
+
+
+class _BoundedHTTPConnection(_TellsWhenSent, HTTPConnection):
     response_class = _BoundedResponse
 
 
-class _BoundedHTTPSConnection(HTTPSConnection):
+class _BoundedHTTPSConnection(_TellsWhenSent, HTTPSConnection):
     response_class = _BoundedResponse
 
 

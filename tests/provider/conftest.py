@@ -5,6 +5,7 @@ Only `provider_row` and `web_client` need Django (and the database); nothing els
 """
 
 import json
+import os
 import socket
 import ssl
 import threading
@@ -107,6 +108,7 @@ class Reply(NamedTuple):
     header_pace: float = 0  # seconds between the status line's and headers' bytes
     headers: tuple[tuple[str, str], ...] = ()  # sent besides Content-Length (not with header_pace)
     hang_up: bool = False  # read the request, then close the connection without a word (nor TLS's)
+    garble: bool = False  # read the request, then send bytes that are not TLS (or HTTP) and close
 
 
 class Scripted:
@@ -136,10 +138,11 @@ class Scripted:
         header_pace: float = 0,
         headers: dict[str, str] | None = None,
         hang_up: bool = False,
+        garble: bool = False,
     ) -> "Scripted":
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         extra = tuple((headers or {}).items())
-        self.replies.append(Reply(status, raw, pace, cut, header_pace, extra, hang_up))
+        self.replies.append(Reply(status, raw, pace, cut, header_pace, extra, hang_up, garble))
         return self
 
     def next_reply(self) -> Reply:
@@ -158,6 +161,13 @@ def _handler_for(script: Scripted) -> type[BaseHTTPRequestHandler]:
             script.paths.append(self.path)
             script.peers.append(self.client_address)
             reply = script.next_reply()
+            if reply.garble:
+                # Around TLS, straight onto the TCP connection: the client's TLS layer fails.
+                with socket.socket(fileno=os.dup(self.connection.fileno())) as raw:
+                    raw.sendall(b"\x17\x03\x03\x00\x20" + b"\x00" * 32 + b"not TLS at all\r\n" * 4)
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
             if reply.hang_up:
                 # A TCP close with no TLS close_notify: what a provider's proxy dropping the
                 # connection looks like once the request is in.

@@ -12,6 +12,7 @@ from urllib.parse import quote_plus, urlsplit
 import requests
 from urllib3.exceptions import ConnectTimeoutError, HTTPError
 
+from panel.http import BoundedAdapter, watched_exchange
 from provider.client.answers import (
     Balance,
     OrderStatusResult,
@@ -36,7 +37,6 @@ from provider.client.errors import (
     ProviderRefused,
     ProviderUnreachable,
 )
-from provider.client.transport import BoundedAdapter, watched_exchange
 
 MAX_IDS_PER_CALL = 100
 # The largest answer read: a catalog of 5,000 services is about 2 MB. A longer body is not read

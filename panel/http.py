@@ -1,11 +1,12 @@
-"""The HTTP transport under ProviderClient: a requests adapter whose every exchange, from connecting to
-the last byte of the body, ends within the connect timeout plus the read timeout.
+"""HTTP to other systems (the provider's API, customers' webhook receivers): a requests adapter whose
+every exchange, from connecting to the last byte of the body, ends within the connect timeout plus
+the read timeout, and that tells whether a failed request had been written whole.
 
-requests' read timeout bounds each wait for a byte, not the answer: a provider sending its status
+requests' read timeout bounds each wait for a byte, not the answer: a server sending its status
 line, headers or body a byte every few seconds would hold the calling thread for ever. Here each
 wait for bytes is cut to the time left before the exchange's deadline, and a read with no time left
 fails at once as a socket timeout, which urllib3 and requests report as a read timeout (as if the
-provider had gone quiet), so callers classify it as they classify any read timeout.
+server had gone quiet), so callers classify it as they classify any read timeout.
 
 How: http.client builds its response through the connection's `response_class` (the extension
 point its getresponse documents) from the socket's `makefile("rb")`, and reads the status line, the
@@ -21,7 +22,7 @@ import http.client
 import io
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -121,32 +122,30 @@ class _TellsWhenSent:
             watched.sent = True
 
 
-class _BoundedHTTPConnection(_TellsWhenSent, HTTPConnection):
+class BoundedHTTPConnection(_TellsWhenSent, HTTPConnection):
+    """urllib3's connection, its answer read by the exchange's deadline; a base for more checks."""
+
     response_class = _BoundedResponse
 
 
-class _BoundedHTTPSConnection(_TellsWhenSent, HTTPSConnection):
+class BoundedHTTPSConnection(_TellsWhenSent, HTTPSConnection):
     response_class = _BoundedResponse
 
 
-class _BoundedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _BoundedHTTPConnection
+_POOLS: dict[tuple[type, type], dict[str, type[HTTPConnectionPool]]] = {}
 
 
-class _BoundedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _BoundedHTTPSConnection
-
-
-_BOUNDED_POOLS: Mapping[str, type[HTTPConnectionPool]] = {
-    "http": _BoundedHTTPPool,
-    "https": _BoundedHTTPSPool,
-}
-
-
-def _bound_pools(manager: PoolManager) -> None:
-    """Makes `manager` open bounded connections, unless it has pools of its own (a SOCKS proxy's)."""
-    if manager.pool_classes_by_scheme == urllib3_pool_classes:
-        manager.pool_classes_by_scheme = dict(_BOUNDED_POOLS)
+def _pools(
+    http_connection: type[BoundedHTTPConnection], https_connection: type[BoundedHTTPSConnection]
+) -> dict[str, type[HTTPConnectionPool]]:
+    """urllib3's pools by scheme, opening these connections (made once per pair of classes)."""
+    pair = (http_connection, https_connection)
+    if pair not in _POOLS:  # two threads may both make them: the same classes, one kept
+        _POOLS[pair] = {
+            "http": type("BoundedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_connection}),
+            "https": type("BoundedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_connection}),
+        }
+    return _POOLS[pair]
 
 
 def _total(timeout: Any) -> float | None:
@@ -164,16 +163,25 @@ class BoundedAdapter(HTTPAdapter):
     timeout (requests.ReadTimeout from `send`, urllib3's ReadTimeoutError while streaming the body).
 
     Connecting (to each address tried) and the TLS handshake are bounded by the connect timeout as
-    usual; the time they take counts against the deadline."""
+    usual; the time they take counts against the deadline. A subclass may use connections of its own
+    (`http_connection`, `https_connection`), built on BoundedHTTPConnection and BoundedHTTPSConnection."""
+
+    http_connection: type[BoundedHTTPConnection] = BoundedHTTPConnection
+    https_connection: type[BoundedHTTPSConnection] = BoundedHTTPSConnection
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        _bound_pools(self.poolmanager)
+        self._bound_pools(self.poolmanager)
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        _bound_pools(manager)
+        self._bound_pools(manager)
         return manager
+
+    def _bound_pools(self, manager: PoolManager) -> None:
+        """Makes `manager` open our connections, unless it has pools of its own (a SOCKS proxy's)."""
+        if manager.pool_classes_by_scheme == urllib3_pool_classes:
+            manager.pool_classes_by_scheme = _pools(self.http_connection, self.https_connection)
 
     def send(
         self,

@@ -15,13 +15,11 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
+from panel.http import BoundedAdapter, BoundedHTTPConnection, BoundedHTTPSConnection
 from webhooks.signing import body_of, signature_of
 
 # What is kept of an answer that is not 2xx: enough to recognise it, never the whole page.
@@ -87,26 +85,17 @@ class _GuardedConnectionMixin:
         return sock
 
 
-class _GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+class _GuardedHTTPConnection(_GuardedConnectionMixin, BoundedHTTPConnection):
     pass
 
 
-class _GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+class _GuardedHTTPSConnection(_GuardedConnectionMixin, BoundedHTTPSConnection):
     pass
 
 
-class _GuardedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
-
-
-class _GuardedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
-
-
-class _GuardedAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+class _GuardedAdapter(BoundedAdapter):
+    http_connection = _GuardedHTTPConnection
+    https_connection = _GuardedHTTPSConnection
 
 
 class _Session(requests.Session):
@@ -121,9 +110,11 @@ def session_open() -> requests.Session:
     session = _Session()
     # No proxy from the environment: the guard must see the receiver's address, not a proxy's.
     session.trust_env = False
-    if not settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
-        session.mount("http://", _GuardedAdapter())
-        session.mount("https://", _GuardedAdapter())
+    # Bounded: a receiver (the customer's own server) trickling its answer a byte at a time would
+    # otherwise hold its sender thread, and with it the whole run, for as long as it liked.
+    adapter = BoundedAdapter() if settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS else _GuardedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session
 
 

@@ -41,7 +41,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.requests: list[Received] = []
-        self._script: list[tuple[int, float]] = []
+        self._script: list[tuple[int, float, float]] = []
         self._lock = threading.Lock()
         receiver = self
 
@@ -50,9 +50,12 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
                     receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
-                    status, delay = receiver._script.pop(0) if receiver._script else (200, 0.0)
+                    status, delay, pace = receiver._script.pop(0) if receiver._script else (200, 0.0, 0.0)
                 time.sleep(delay)
                 try:
+                    if pace:
+                        self._trickle(status, pace)
+                        return
                     self.send_response(status)
                     self.send_header("Content-Type", "text/plain")
                     if 300 <= status < 400:
@@ -64,6 +67,13 @@ class Receiver:
 
             do_GET = do_POST
 
+            def _trickle(self, status: int, pace: float) -> None:
+                head = f"HTTP/1.0 {status} Whatever\r\nContent-Length: 2\r\nX-Padding: {'.' * 100}\r\n\r\nok"
+                for byte in head.encode():
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pace)
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
@@ -73,10 +83,13 @@ class Receiver:
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
 
-    def answer(self, *replies: int | tuple[int, float]) -> None:
-        """The next requests' answers: a status, or (status, seconds to wait before answering)."""
+    def answer(self, *replies: int | tuple[int, float] | tuple[int, float, float]) -> None:
+        """The next requests' answers: a status, or (status, seconds to wait before answering), or
+        (status, wait, seconds between the bytes of an answer trickled a byte at a time)."""
         with self._lock:
-            self._script += [reply if isinstance(reply, tuple) else (reply, 0.0) for reply in replies]
+            for reply in replies:
+                status, delay, pace = (*reply, 0.0, 0.0)[:3] if isinstance(reply, tuple) else (reply, 0, 0)
+                self._script.append((status, delay, pace))
 
     def wait_for(self, count: int, timeout: float = 30) -> list[Received]:
         wait_for(lambda: len(self.requests) >= count, timeout, what=f"{count} requests at the receiver")

@@ -239,6 +239,12 @@ def scripted() -> Iterator[Scripted]:
         yield script
 
 
+@pytest.fixture(params=["http", "https"])
+def scripted_either(request: pytest.FixtureRequest) -> Scripted:
+    """`scripted`, then `scripted_https`: a test taking it runs once over each."""
+    return request.getfixturevalue("scripted" if request.param == "http" else "scripted_https")
+
+
 @pytest.fixture(scope="session")
 def tls_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(certificate, key) files of a self-signed certificate for 127.0.0.1."""

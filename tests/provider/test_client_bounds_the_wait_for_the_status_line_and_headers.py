@@ -17,20 +17,15 @@ SLOW = 0.02  # seconds between the bytes of a head of about 150 bytes: 3 s in al
 LINK = "https://instagram.com/p/slow-head"
 
 
-@pytest.fixture(params=["http", "https"])
-def provider(request: pytest.FixtureRequest) -> Scripted:
-    return request.getfixturevalue("scripted" if request.param == "http" else "scripted_https")
-
-
 @pytest.fixture
-def client(make_client: Callable[..., ProviderClient], provider: Scripted) -> ProviderClient:
-    return make_client(provider.url, connect_timeout=CONNECT, read_timeout=READ, retries=1)
+def client(make_client: Callable[..., ProviderClient], scripted_either: Scripted) -> ProviderClient:
+    return make_client(scripted_either.url, connect_timeout=CONNECT, read_timeout=READ, retries=1)
 
 
 def test_an_add_whose_headers_trickle_past_the_calls_time_is_an_unknown_outcome(
-    client: ProviderClient, provider: Scripted
+    client: ProviderClient, scripted_either: Scripted
 ) -> None:
-    provider.reply({"order": 7}, header_pace=SLOW)
+    scripted_either.reply({"order": 7}, header_pace=SLOW)
     started = time.monotonic()
 
     with pytest.raises(ProviderOutcomeUnknown, match=f"took over {TOTAL:g} s") as caught:
@@ -42,9 +37,9 @@ def test_an_add_whose_headers_trickle_past_the_calls_time_is_an_unknown_outcome(
 
 
 def test_a_read_whose_headers_trickle_is_retried_and_each_try_ends_in_time(
-    client: ProviderClient, provider: Scripted
+    client: ProviderClient, scripted_either: Scripted
 ) -> None:
-    provider.reply({"balance": "12.50", "currency": "USD"}, header_pace=SLOW)
+    scripted_either.reply({"balance": "12.50", "currency": "USD"}, header_pace=SLOW)
     started = time.monotonic()
 
     with pytest.raises(ProviderOutcomeUnknown, match=f"took over {TOTAL:g} s"):
@@ -54,18 +49,20 @@ def test_a_read_whose_headers_trickle_is_retried_and_each_try_ends_in_time(
     assert time.monotonic() - started < 2 * 3 * TOTAL
 
 
-def test_headers_trickling_within_the_calls_time_are_read(client: ProviderClient, provider: Scripted) -> None:
-    provider.reply({"order": 7}, header_pace=0.0005)  # about 0.1 s for the head
+def test_headers_trickling_within_the_calls_time_are_read(
+    client: ProviderClient, scripted_either: Scripted
+) -> None:
+    scripted_either.reply({"order": 7}, header_pace=0.0005)  # about 0.1 s for the head
 
     assert client.add(service=1, link=LINK, quantity=100) == 7
 
 
 def test_answers_in_time_are_read_and_twenty_calls_share_one_connection(
-    client: ProviderClient, provider: Scripted
+    client: ProviderClient, scripted_either: Scripted
 ) -> None:
-    provider.keep_alive = True
-    provider.reply({"order": 7})
+    scripted_either.keep_alive = True
+    scripted_either.reply({"order": 7})
 
     assert [client.add(service=1, link=LINK, quantity=100) for _ in range(20)] == [7] * 20
-    assert len(provider.peers) == 20
-    assert len(set(provider.peers)) == 1  # kept alive: one connection for all twenty
+    assert len(scripted_either.peers) == 20
+    assert len(set(scripted_either.peers)) == 1  # kept alive: one connection for all twenty

@@ -15,38 +15,33 @@ from tests.provider.conftest import Scripted
 LINK = "https://instagram.com/p/hung-up"
 
 
-@pytest.fixture(params=["http", "https"])
-def provider(request: pytest.FixtureRequest) -> Scripted:
-    return request.getfixturevalue("scripted" if request.param == "http" else "scripted_https")
-
-
 @pytest.fixture
-def client(make_client: Callable[..., ProviderClient], provider: Scripted) -> ProviderClient:
-    return make_client(provider.url, connect_timeout=2, read_timeout=2, retries=2)
+def client(make_client: Callable[..., ProviderClient], scripted_either: Scripted) -> ProviderClient:
+    return make_client(scripted_either.url, connect_timeout=2, read_timeout=2, retries=2)
 
 
 def test_an_add_whose_connection_is_dropped_after_sending_has_an_unknown_outcome(
-    client: ProviderClient, provider: Scripted
+    client: ProviderClient, scripted_either: Scripted
 ) -> None:
-    provider.reply({"order": 7}, hang_up=True)
+    scripted_either.reply({"order": 7}, hang_up=True)
 
     with pytest.raises(ProviderOutcomeUnknown) as caught:
         client.add(service=1, link=LINK, quantity=100)
 
     assert caught.value.outcome_unknown
-    assert len(provider.requests) == client.calls == 1  # received once, never sent again
+    assert len(scripted_either.requests) == client.calls == 1  # received once, never sent again
 
 
 @pytest.mark.parametrize("action", ["refill", "cancel"])
 def test_a_refill_or_cancel_whose_connection_is_dropped_after_sending_is_not_sent_again(
-    client: ProviderClient, provider: Scripted, action: str
+    client: ProviderClient, scripted_either: Scripted, action: str
 ) -> None:
-    provider.reply({}, hang_up=True)
+    scripted_either.reply({}, hang_up=True)
 
     with pytest.raises(ProviderOutcomeUnknown):
         client.refill(7) if action == "refill" else client.cancel([7])
 
-    assert len(provider.requests) == 1
+    assert len(scripted_either.requests) == 1
 
 
 def test_a_provider_that_cannot_be_reached_is_still_unreachable(

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from panel.admin import ReadOnlyAdmin
 from webhooks import services
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import DELIVERY_RECORD_FIELDS, WebhookDelivery, WebhookEndpoint
 
 # Not the secret: staff have no use for it, and the admin's pages are not the customer's.
 _ENDPOINT_FIELDS = (
@@ -84,21 +84,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["state", "event_type", "created_at"]
     search_fields = ["=id", "=event_id", "endpoint__url", "endpoint__customer__email"]
     list_select_related = ["endpoint__customer"]
-    readonly_fields = [
-        "id",
-        "endpoint",
-        "event_id",
-        "event_type",
-        "payload",
-        "state",
-        "attempts",
-        "next_attempt_at",
-        "last_status_code",
-        "last_error",
-        "last_attempt_at",
-        "delivered_at",
-        "created_at",
-    ]
+    readonly_fields = ["id", "endpoint", *DELIVERY_RECORD_FIELDS]
     actions = ["retry_now"]
 
     @admin.display(description="customer")

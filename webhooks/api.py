@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from panel.rest.errors import error_responses
 from panel.rest.views import OwnObjects, query_filters
 from webhooks import selectors, services
-from webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
+from webhooks.models import DELIVERY_RECORD_FIELDS, DeliveryState, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointSerializer(serializers.ModelSerializer):
@@ -55,20 +55,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookDelivery
-        fields = [
-            "id",
-            "event_id",
-            "event_type",
-            "payload",
-            "state",
-            "attempts",
-            "next_attempt_at",
-            "last_status_code",
-            "last_error",
-            "last_attempt_at",
-            "delivered_at",
-            "created_at",
-        ]
+        fields = ["id", *DELIVERY_RECORD_FIELDS]
         read_only_fields = fields
 
 

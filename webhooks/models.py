@@ -53,6 +53,23 @@ class WebhookEndpoint(models.Model):
         return self.disabled_at is None
 
 
+# What a delivery's record shows, after its id (and, for staff, its endpoint): the REST API's
+# deliveries and the admin's delivery page, in this order.
+DELIVERY_RECORD_FIELDS = (
+    "event_id",
+    "event_type",
+    "payload",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "last_status_code",
+    "last_error",
+    "last_attempt_at",
+    "delivered_at",
+    "created_at",
+)
+
+
 class WebhookDelivery(models.Model):
     """One event for one endpoint, and what came of sending it."""
 

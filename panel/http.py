@@ -36,7 +36,7 @@ from urllib3.poolmanager import pool_classes_by_scheme as urllib3_pool_classes
 # When the exchange under way in this thread must be over (a time.monotonic()); None: unbounded.
 # Set by BoundedAdapter.send for the time of the request; a response keeps the value it was made
 # with, so the body, read after send returns, is bounded too.
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("provider_deadline", default=None)
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("http_deadline", default=None)
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -93,12 +93,12 @@ class _BoundedResponse(http.client.HTTPResponse):
 @dataclass
 class Exchange:
     """One request under way through BoundedAdapter: `sent` once its last byte is written. From
-    then on the provider may act on it, whatever fails next (a TLS error included)."""
+    then on the server may act on it, whatever fails next (a TLS error included)."""
 
     sent: bool = False
 
 
-_exchange: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar("provider_exchange", default=None)
+_exchange: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar("http_exchange", default=None)
 
 
 @contextmanager
@@ -155,6 +155,15 @@ def _total(timeout: Any) -> float | None:
     if isinstance(connect, int | float) and isinstance(read, int | float):
         return connect + read
     return None
+
+
+class NoRedirectSession(requests.Session):
+    """A session that neither follows a redirect nor reads one: with `allow_redirects=False`,
+    requests still reads a redirect's whole body, however big, to find where it would go. A 3xx
+    comes back as the answer, its body unread."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
 
 
 class BoundedAdapter(HTTPAdapter):

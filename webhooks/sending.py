@@ -19,7 +19,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-from panel.http import BoundedAdapter, BoundedHTTPConnection, BoundedHTTPSConnection
+from panel.http import BoundedAdapter, BoundedHTTPConnection, BoundedHTTPSConnection, NoRedirectSession
 from webhooks.signing import body_of, signature_of
 
 # What is kept of an answer that is not 2xx: enough to recognise it, never the whole page.
@@ -98,16 +98,9 @@ class _GuardedAdapter(BoundedAdapter):
     https_connection = _GuardedHTTPSConnection
 
 
-class _Session(requests.Session):
-    def get_redirect_target(self, resp: requests.Response) -> None:
-        # No redirect is followed (see post), nor looked at: to find the one it does not follow,
-        # requests reads a redirect's whole body, however big, past the snippet we keep.
-        return None
-
-
 def session_open() -> requests.Session:
     """A session for one endpoint's deliveries of a run (one connection, kept alive)."""
-    session = _Session()
+    session = NoRedirectSession()  # no redirect followed (see post), nor its body read
     # No proxy from the environment: the guard must see the receiver's address, not a proxy's.
     session.trust_env = False
     # Bounded: a receiver (the customer's own server) trickling its answer a byte at a time would

@@ -12,7 +12,7 @@ from urllib.parse import quote_plus, urlsplit
 import requests
 from urllib3.exceptions import ConnectTimeoutError, HTTPError
 
-from panel.http import BoundedAdapter, watched_exchange
+from panel.http import BoundedAdapter, NoRedirectSession, watched_exchange
 from provider.client.answers import (
     Balance,
     OrderStatusResult,
@@ -125,7 +125,7 @@ class ProviderClient:
         self._calls = 0
         self._lock = threading.Lock()
         if session is None:
-            session = requests.Session()
+            session = NoRedirectSession()  # a redirect is an answer (see _post), its body unread
             # max_retries=0: urllib3 must never repeat a request on its own; retries are decided here.
             # Bounded: the status line and headers, not only the body, arrive by the call's deadline.
             adapter = BoundedAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
@@ -283,14 +283,14 @@ class ProviderClient:
                 # `from None`: requests' exceptions carry the prepared request, key and all.
                 raise self._transport_error(action, exc, deadline=deadline, sent=exchange.sent) from None
             with response:
+                if response.is_redirect:  # its body is of no use: not read
+                    target = self._scrub(response.headers.get("Location", ""))[:200]
+                    raise ProviderBadAnswer(
+                        f"{action}: HTTP {response.status_code} from {self._host}, a redirect to {target!r}: "
+                        "not followed; if the provider's API has moved, change its URL",
+                        status_code=response.status_code,
+                    )
                 body = self._body(action, response, deadline=deadline)
-            if response.is_redirect:
-                target = self._scrub(response.headers.get("Location", ""))[:200]
-                raise ProviderBadAnswer(
-                    f"{action}: HTTP {response.status_code} from {self._host}, a redirect to {target!r}: "
-                    "not followed; if the provider's API has moved, change its URL",
-                    status_code=response.status_code,
-                )
             answer = self._parse(action, response.status_code, body)
         except ProviderError as error:
             # A refusal is an answer (the panel decides what it means); anything else is a fault.

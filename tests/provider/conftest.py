@@ -182,6 +182,8 @@ def _handler_for(script: Scripted) -> type[BaseHTTPRequestHandler]:
             if reply.cut:
                 self.close_connection = True
 
+        do_GET = do_POST  # a redirect followed as a GET would be recorded too
+
         def _send_head(self, reply: Reply) -> None:
             length = len(reply.body) + reply.cut
             if not reply.header_pace:

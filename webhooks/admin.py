@@ -53,6 +53,13 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     # Staff may remove an endpoint (its deliveries go with it).
     deletable = True
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Deliveries are the endpoint's log: staff may not delete one on its own, but removing the
+        # endpoint removes its log, which asks for no permission of its own.
+        perms_needed.discard(WebhookDelivery._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     @admin.display(
         description="is active",
         boolean=True,

@@ -116,3 +116,20 @@ def test_staff_may_delete_an_endpoint_but_never_add_change_or_delete_a_delivery(
             deliveries.has_delete_permission,
         )
     )
+
+
+def test_staff_deleting_an_endpoint_through_the_admin_removes_its_delivery_log(
+    admin_client, make_customer, receiver, make_endpoint
+):
+    from webhooks.models import WebhookEndpoint
+    from webhooks.services import webhook_test_send
+
+    endpoint = make_endpoint(make_customer(), receiver)
+    webhook_test_send(endpoint=endpoint)
+    url = f"/admin/webhooks/webhookendpoint/{endpoint.pk}/delete/"
+
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "permission" not in page.content.decode().lower()
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+    assert not WebhookDelivery.objects.filter(endpoint_id=endpoint.pk).exists()

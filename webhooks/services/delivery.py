@@ -204,8 +204,10 @@ def webhook_deliveries_send(*, ids: Sequence[int] | None = None) -> SendReport:
 
 
 def _tell_customer_disabled(*, endpoint_id: int) -> None:
-    try:  # the customer may have deleted the endpoint meanwhile
-        endpoint = WebhookEndpoint.objects.select_related("customer").get(pk=endpoint_id)
+    endpoint = WebhookEndpoint.objects.select_related("customer").filter(pk=endpoint_id).first()
+    if endpoint is None:  # the customer deleted it meanwhile: nobody to tell
+        return
+    try:
         send_mail(
             f"[{settings.PANEL_NAME}] Your webhook endpoint was disabled",
             f"We stopped sending webhooks to {endpoint.url}: {endpoint.disabled_reason}\n\n"

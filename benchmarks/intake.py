@@ -28,6 +28,7 @@ from benchmarks.report import Result, percentile
 from billing.models import Balance, EntryKind, LedgerEntry
 from orders.models import Order
 from panel.apikeys import api_key_create
+from panel.sql import table
 
 LEVELS = (1, 10, 50)
 TARGET_SHARE = 0.5  # of the baseline's throughput
@@ -167,13 +168,13 @@ def _baseline_sql() -> tuple[str, str, list[Any], str, list[Any]]:
             value = getattr(template, field.attname)
             defaults.append(None if value is None else field.get_db_prep_save(value, connection))
         sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+            f"INSERT INTO {table(model)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(columns))})" + (" RETURNING id" if returning else "")
         )
         return sql, defaults
 
     debit_sql = (
-        f"UPDATE {quote(Balance._meta.db_table)} SET amount = amount - %s, updated_at = now() "  # noqa: S608
+        f"UPDATE {table(Balance)} SET amount = amount - %s, updated_at = now() "  # noqa: S608
         "WHERE customer_id = %s AND amount >= %s RETURNING amount"
     )
     order_sql, order_defaults = statement(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,8 +33,9 @@ def race(jobs: Sequence[Callable[[], Any]], *, timeout: float = 60) -> list[Any]
     threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + timeout  # one deadline for all: a hang is reported in `timeout`
     for thread in threads:
-        thread.join(timeout)
+        thread.join(max(deadline - time.monotonic(), 0))
     assert len(outcomes) == len(jobs), f"{len(jobs) - len(outcomes)} of {len(jobs)} threads hung"
     return outcomes
 

@@ -52,7 +52,7 @@ def test_a_read_whose_headers_trickle_is_retried_and_each_try_ends_in_time(
 def test_headers_trickling_within_the_calls_time_are_read(
     client: ProviderClient, scripted_either: Scripted
 ) -> None:
-    scripted_either.reply({"order": 7}, header_pace=0.0005)  # about 0.1 s for the head
+    scripted_either.reply({"order": 7}, header_pace=0.0002)  # about 0.05 s for the head, well within 0.5 s
 
     assert client.add(service=1, link=LINK, quantity=100) == 7
 

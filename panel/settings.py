@@ -1,8 +1,9 @@
 """Settings of the reseller panel: one module, every value from the environment.
 
-Development needs nothing set: an embedded PostgreSQL under `.data/`, Celery's filesystem
-broker, a local cache, console e-mail. Production (DEBUG off) refuses to start without a
-SECRET_KEY and ALLOWED_HOSTS, and turns on the secure cookie and HTTPS settings.
+Development needs nothing set: an embedded PostgreSQL under `.data/` (started by manage.py and
+the test settings, never here), Celery's filesystem broker, a local cache, console e-mail.
+Production (DEBUG off) refuses to start without a DATABASE_URL, a SECRET_KEY and ALLOWED_HOSTS,
+and turns on the secure cookie and HTTPS settings.
 """
 
 from __future__ import annotations
@@ -119,13 +120,25 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: PostgreSQL everywhere, embedded when DATABASE_URL is unset -------------------
+# --- Database: PostgreSQL everywhere; in development, embedded when DATABASE_URL is unset -----
+# Settings start nothing (a production deploy that forgot DATABASE_URL must not quietly keep its
+# ledger in .data/): manage.py and the test settings start the embedded server and set
+# DATABASE_URL (panel.embedded_db.provide); another development process finds it running.
 if env.is_set("DATABASE_URL"):
     DATABASE_URL = env.str("DATABASE_URL")
-    EMBEDDED_DATABASE = False
+elif not (DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off (postgres://USER:PASSWORD@HOST:5432/NAME); "
+        "the embedded PostgreSQL is for development only."
+    )
 else:
-    DATABASE_URL = embedded_db.ensure_running(DATA_DIR)
-    EMBEDDED_DATABASE = True
+    DATABASE_URL = embedded_db.running_url(DATA_DIR) or ""
+    if not DATABASE_URL:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is unset and the embedded PostgreSQL in {DATA_DIR} is not running: "
+            "`make run`, `make test` and `manage.py` start it; or set DATABASE_URL."
+        )
+EMBEDDED_DATABASE = embedded_db.provided_url == DATABASE_URL or not env.is_set("DATABASE_URL")
 DATABASES = {"default": Env({"DATABASE_URL": DATABASE_URL}).database()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, min=0)
 # A persistent connection is checked (one "SELECT 1" round trip) at the first query of each

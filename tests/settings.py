@@ -14,7 +14,12 @@ os.environ.setdefault(
     "PANEL_BROKER_DIR", str(Path(__file__).resolve().parent.parent / ".data" / "broker-test")
 )
 
-from panel.settings import *  # noqa: F403
+# `make test` with DATABASE_URL unset: the embedded PostgreSQL (the panel's settings start nothing).
+from panel import embedded_db
+
+embedded_db.provide()
+
+from panel.settings import *  # noqa: E402, F403
 
 # Webhook tests deliver to a receiver on 127.0.0.1 over http (a test turns it off to see the refusal).
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = True

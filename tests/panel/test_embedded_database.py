@@ -1,4 +1,4 @@
-"""With DATABASE_URL unset, any entry point starts the embedded PostgreSQL on demand."""
+"""With DATABASE_URL unset in development, manage.py starts the embedded PostgreSQL on demand."""
 
 import os
 import subprocess
@@ -26,16 +26,20 @@ def test_manage_py_starts_the_embedded_database_when_database_url_is_unset(scrat
         PANEL_DATA_DIR=str(scratch_data_dir), PANEL_TESTING="1", DJANGO_SETTINGS_MODULE="panel.settings"
     )
     script = (
-        "import django; django.setup();"
         "from django.db import connection; from django.conf import settings;"
         "c = connection.cursor(); c.execute('select version()');"
         "print(settings.EMBEDDED_DATABASE, c.fetchone()[0].split()[0])"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True PostgreSQL"
+    assert result.stdout.strip().splitlines()[-1] == "True PostgreSQL"
     assert embedded_db.is_running(scratch_data_dir)
     assert (scratch_data_dir / "postgres" / "PG_VERSION").exists()
 

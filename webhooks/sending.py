@@ -132,7 +132,7 @@ def post(
         "User-Agent": f"{settings.PANEL_NAME} webhooks",
         "Webhook-Id": event_id,
         "Webhook-Timestamp": str(timestamp),
-        "Webhook-Signature": signature_of(secret=secret, timestamp=timestamp, body=body),
+        "Webhook-Signature": signature_of(secret=secret, event_id=event_id, timestamp=timestamp, body=body),
     }
     timeout = float(settings.WEBHOOKS_TIMEOUT)
     try:

@@ -1,5 +1,6 @@
-"""The verification recipe the API page shows accepts what we send, signed with the endpoint's
-secret, and refuses another secret, a changed body, an old timestamp and a rotated-out secret."""
+"""The manual verification recipe the API page shows (for a language without a Standard Webhooks
+library) accepts what we send, signed with the endpoint's secret, and refuses another secret, a
+changed body or id, an old timestamp and a rotated-out secret."""
 
 import html
 import re
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from webhooks.services import webhook_deliveries_send, webhook_endpoint_rotate_secret, webhook_test_send
-from webhooks.signing import VERIFY_RECIPE
+from webhooks.signing import VERIFY_RECIPE, secret_generate
 
 
 @pytest.fixture
@@ -33,10 +34,11 @@ def test_the_recipe_accepts_our_signature_and_refuses_anything_else(page_verify,
     (received,) = receiver.wait_for(1)
     headers, body = received.headers, received.body
 
-    assert headers["Webhook-Signature"].startswith("v1=")
+    assert headers["Webhook-Signature"].startswith("v1,")
     assert abs(int(headers["Webhook-Timestamp"]) - time.time()) < 60
     assert verify(endpoint.secret, headers, body)
-    assert not verify("whsec_another-secret", headers, body)
+    assert not verify(secret_generate(), headers, body)
+    assert not verify(endpoint.secret, {**headers, "Webhook-Id": "another-id"}, body)
     assert not verify(endpoint.secret, headers, body.replace(b"A test event", b"A fake event"))
     old = {**headers, "Webhook-Timestamp": str(int(headers["Webhook-Timestamp"]) - 3600)}
     assert not verify(endpoint.secret, old, body)

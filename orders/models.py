@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import zlib
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from billing.money import AmountField, RateField
+from orders.locks import LockNamespace
+from panel.sql import insert_parts, mark_saved, table
 from provider.statuses import FINAL_STATUSES, OrderStatus, RefillStatus
 
 
@@ -27,6 +31,50 @@ class CancelState(models.TextChoices):
 
 # Ordered, so that migrations which name it come out the same on every run.
 FINAL = sorted(status.value for status in FINAL_STATUSES)
+
+
+class OrderManager(models.Manager["Order"]):
+    """Order intake's two statements, in raw SQL: the ORM would compile them anew on every call,
+    and that costs more than running them (benchmarks/intake.py; tests/api counts them)."""
+
+    def lock_link(self, *, service_id: int, link: str) -> None:
+        """Hold the (service, link) lock until the transaction ends.
+
+        Two requests for the same link could both see "no active order"; holding this lock makes
+        the check and the insert one step. The check belongs in a later statement (insert_placed):
+        its snapshot sees the order of whoever held the lock before us; this one's would not.
+        """
+        key = zlib.crc32(f"{service_id}:{link}".encode()) - 2**31  # a signed int4
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [int(LockNamespace.ORDER_LINK), key])
+
+    def insert_placed(self, order: Order, *, event: OrderEvent, unless_link_active: bool) -> bool:
+        """Insert the unsaved `order` and its first `event` in one statement, as save() would write
+        them; False (nothing written) when `unless_link_active` and the order's service has an
+        active order with the same link (take lock_link first)."""
+        columns, values, params = insert_parts(order)
+        condition = ""
+        if unless_link_active:
+            # The order_active_link index's condition, so that the check reads that index only.
+            condition = (
+                f" WHERE NOT EXISTS (SELECT 1 FROM {table(Order)} WHERE service_id = %s AND link = %s "  # noqa: S608
+                f"AND NOT (status IN ({', '.join(['%s'] * len(FINAL))})))"
+            )
+            params += [order.service_id, order.link, *FINAL]
+        event_columns, event_values, event_params = insert_parts(event, sql={"order_id": "placed.id"})
+        statement = (
+            f"WITH placed AS (INSERT INTO {table(Order)} ({columns}) "  # noqa: S608
+            f"SELECT {values}{condition} RETURNING id), "
+            f"event AS (INSERT INTO {table(OrderEvent)} ({event_columns}) SELECT {event_values} FROM placed) "
+            "SELECT id FROM placed"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*params, *event_params])
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        mark_saved(order, row[0])
+        return True
 
 
 class Order(models.Model):
@@ -71,6 +119,8 @@ class Order(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderManager()
 
     class Meta:
         ordering = ["-id"]

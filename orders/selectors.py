@@ -5,13 +5,71 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from orders.models import Order, Refill, Submission
-from provider.statuses import OrderStatus
+from orders.errors import (
+    CANCEL_ALREADY_REQUESTED,
+    CANCEL_DISABLED,
+    CANCEL_TOO_LATE,
+    CANCEL_WHILE_SENDING,
+    REFILL_DISABLED,
+    REFILL_NOT_COMPLETED,
+    REFILL_UNDER_WAY,
+)
+from orders.models import CancelState, Order, Refill, Submission
+from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
 
 # The columns order_progress reads: load only these when many orders are shown.
 PROGRESS_FIELDS = ("pk", "status", "submission", "charge", "refunded", "quantity", "start_count", "remains")
+
+
+# The order statuses a refill can be asked for.
+REFILLABLE = [OrderStatus.COMPLETED, OrderStatus.PARTIAL]
+
+
+def customer_orders(customer) -> QuerySet[Order]:
+    """The customer's orders with their service, and whether a refill of each is under way
+    (`refill_open`, for order_refill_refusal).
+
+    One query per page whatever its length: the refill check is a subquery.
+    """
+    open_refills = Refill.objects.filter(order=OuterRef("pk")).exclude(status__in=FINAL_REFILL_STATUSES)
+    return (
+        Order.objects.filter(customer=customer)
+        .select_related("service")
+        .annotate(refill_open=Exists(open_refills))
+        .order_by("-id")
+    )
+
+
+def order_cancel_refusal(order: Order) -> str | None:
+    """Why the customer cannot ask to cancel `order` now (an orders.errors text), or None.
+
+    The one rule behind the Cancel button and order_request_cancel (which also refuses, in its
+    conditional updates, what changed since `order` was read).
+    """
+    if not order.service.cancel:
+        return CANCEL_DISABLED
+    if order.is_final or order.submission in (Submission.REJECTED, Submission.UNKNOWN):
+        return CANCEL_TOO_LATE
+    if order.submission == Submission.SENDING:
+        return CANCEL_WHILE_SENDING
+    if order.cancel_state != CancelState.NONE:
+        return CANCEL_ALREADY_REQUESTED
+    return None
+
+
+def order_refill_refusal(order: Order, *, refill_open: bool) -> str | None:
+    """Why the customer cannot ask for a refill of `order` now (an orders.errors text), or None;
+    `refill_open`: a refill of it is under way. The one rule behind the Refill button and
+    order_request_refill (which tells `refill_open` under the order's lock)."""
+    if not order.service.refill:
+        return REFILL_DISABLED
+    if order.status not in REFILLABLE or order.submission != Submission.SENT:
+        return REFILL_NOT_COMPLETED
+    if refill_open:
+        return REFILL_UNDER_WAY
+    return None
 
 
 def refills_of(customer) -> QuerySet[Refill]:

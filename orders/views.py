@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,11 +26,18 @@ from catalog.pricing import customer_rate
 from catalog.selectors import services_for, services_search
 from orders.errors import INCORRECT_REQUEST, OrderRefused
 from orders.forms import MassOrderForm, OrderForm, mass_line_params
-from orders.models import FINAL, CancelState, Order, Refill, Submission
-from orders.selectors import order_progress, orders_in_status, refills_of
+from orders.models import CancelState, Order
+from orders.selectors import (
+    customer_orders,
+    order_cancel_refusal,
+    order_progress,
+    order_refill_refusal,
+    orders_in_status,
+    refills_of,
+)
 from orders.services.placing import order_place, order_quote
-from orders.services.requests import REFILLABLE, order_request_cancel, order_request_refill
-from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
+from orders.services.requests import order_request_cancel, order_request_refill
+from provider.statuses import OrderStatus
 
 ORDERS_PER_PAGE = 25
 REFILLS_PER_PAGE = 25
@@ -41,20 +48,6 @@ STATUS_FILTERS = [("", "All"), *[(status.value, status.label) for status in Orde
 
 
 # --- Shared reads -----------------------------------------------------------------------------
-
-
-def customer_orders(customer) -> QuerySet[Order]:
-    """The customer's orders with their service, and whether a refill of each is under way.
-
-    One query per page whatever its length: the refill check is a subquery.
-    """
-    open_refills = Refill.objects.filter(order=OuterRef("pk")).exclude(status__in=FINAL_REFILL_STATUSES)
-    return (
-        Order.objects.filter(customer=customer)
-        .select_related("service")
-        .annotate(refill_open=Exists(open_refills))
-        .order_by("-id")
-    )
 
 
 def decorate(order: Order) -> Order:
@@ -68,18 +61,8 @@ def decorate(order: Order) -> Order:
     # Units still to come: none once the order is over, unknown before it starts.
     order.left = remains if progress.status in (OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING) else 0
     order.percent = round(100 * order.delivered / ordered) if ordered else 0
-    order.can_cancel = (
-        order.service.cancel
-        and order.status not in FINAL
-        and order.submission in (Submission.QUEUED, Submission.SENT)
-        and order.cancel_state == CancelState.NONE
-    )
-    order.can_refill = (
-        order.service.refill
-        and order.status in REFILLABLE
-        and order.submission == Submission.SENT
-        and not getattr(order, "refill_open", False)
-    )
+    order.can_cancel = order_cancel_refusal(order) is None
+    order.can_refill = order_refill_refusal(order, refill_open=getattr(order, "refill_open", False)) is None
     order.cancel_pending = order.cancel_state in (CancelState.REQUESTED, CancelState.SENT) and not (
         order.is_final
     )

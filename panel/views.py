@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from billing.money import ZERO
 from billing.selectors import balance_amount, revenue_by_day, spent_on_orders
 from orders.models import FINAL, Order
-from orders.views import customer_orders, decorate
+from orders.selectors import customer_orders
+from orders.views import decorate
 from panel import health
 from provider.models import Provider
 

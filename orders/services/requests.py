@@ -14,28 +14,21 @@ from django.utils import timezone
 
 from orders.errors import (
     CANCEL_ALREADY_REQUESTED,
-    CANCEL_DISABLED,
-    CANCEL_TOO_LATE,
     CANCEL_WHILE_SENDING,
     INCORRECT_ORDER,
-    REFILL_DISABLED,
-    REFILL_NOT_COMPLETED,
     REFILL_NOT_FOUND,
-    REFILL_UNDER_WAY,
     OrderRefused,
 )
 from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
-from orders.selectors import refills_of
+from orders.selectors import order_cancel_refusal, order_refill_refusal, refills_of
 from orders.services.operations import order_reject_and_refund
 from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider
 from provider.services import provider_client
-from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus, RefillStatus
+from provider.statuses import FINAL_REFILL_STATUSES, RefillStatus
 from webhooks.services import RefillStatusChange, webhook_events_record
 
 log = logging.getLogger(__name__)
-
-REFILLABLE = [OrderStatus.COMPLETED, OrderStatus.PARTIAL]
 
 
 def _customer_order(customer, order_id) -> Order:
@@ -52,10 +45,8 @@ def _customer_order(customer, order_id) -> Order:
 def order_request_cancel(*, customer, order_id) -> Order:
     """Ask for a cancel. A queued order is canceled and refunded at once; a sent one is forwarded."""
     order = _customer_order(customer, order_id)
-    if not order.service.cancel:
-        raise OrderRefused(CANCEL_DISABLED)
-    if order.is_final or order.submission in (Submission.REJECTED, Submission.UNKNOWN):
-        raise OrderRefused(CANCEL_TOO_LATE)
+    if refusal := order_cancel_refusal(order):
+        raise OrderRefused(refusal)
     # Not sent yet: take it back from the queue before a worker claims it (its own transaction).
     if order_reject_and_refund(
         order=order,
@@ -83,14 +74,13 @@ def order_request_cancel(*, customer, order_id) -> Order:
 
 def order_request_refill(*, customer, order_id) -> Refill:
     order = _customer_order(customer, order_id)
-    if not order.service.refill:
-        raise OrderRefused(REFILL_DISABLED)
-    if order.status not in REFILLABLE or order.submission != Submission.SENT:
-        raise OrderRefused(REFILL_NOT_COMPLETED)
+    if refusal := order_refill_refusal(order, refill_open=False):  # told under the lock below
+        raise OrderRefused(refusal)
     with transaction.atomic():
         Order.objects.select_for_update().filter(pk=order.pk).first()
-        if order.refills.exclude(status__in=FINAL_REFILL_STATUSES).exists():
-            raise OrderRefused(REFILL_UNDER_WAY)
+        refill_open = order.refills.exclude(status__in=FINAL_REFILL_STATUSES).exists()
+        if refusal := order_refill_refusal(order, refill_open=refill_open):
+            raise OrderRefused(refusal)
         refill = Refill.objects.create(order=order)
         OrderEvent.objects.create(order=order, message=f"Refill {refill.pk} requested by the customer")
     return refill

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from catalog.forms import MoveCategoryForm, ServiceForm, SetMarkupForm
 from catalog.models import Category, CategoryMapping, PriceHistory, Service
-from catalog.pricing import price_cost, show
+from catalog.pricing import cost_rate, show
 from catalog.services import (
     CatalogSyncError,
     catalog_export_csv,
@@ -128,7 +128,7 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.display(description="cost", ordering="provider_rate")
     def cost_shown(self, service: Service) -> str:
         return show(
-            price_cost(provider_rate=service.provider_rate, currency_factor=service.provider.currency_factor)
+            cost_rate(provider_rate=service.provider_rate, currency_factor=service.provider.currency_factor)
         )
 
     @admin.display(description="our rate", ordering="rate")

@@ -31,7 +31,7 @@ def show(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def price_cost(*, provider_rate: Decimal, currency_factor: Decimal) -> Decimal:
+def cost_rate(*, provider_rate: Decimal, currency_factor: Decimal) -> Decimal:
     """What the service costs us per 1000 (per package) in the panel's currency, unrounded."""
     return provider_rate * currency_factor
 
@@ -59,7 +59,7 @@ def service_rate(
     provider = provider if provider is not None else service.provider
     if category is None and service.category_id is not None:
         category = service.category
-    cost = price_cost(provider_rate=service.provider_rate, currency_factor=provider.currency_factor)
+    cost = cost_rate(provider_rate=service.provider_rate, currency_factor=provider.currency_factor)
     if service.fixed_rate is not None:
         price = service.fixed_rate
     else:
@@ -82,7 +82,7 @@ def customer_rate(service: Service, customer: Any) -> Decimal:
 
 def discounted_rate(service: Service, *, currency_factor: Decimal, discount_percent: Decimal) -> Decimal:
     """customer_rate with the provider's currency factor and the customer's discount given."""
-    cost = price_cost(provider_rate=service.provider_rate, currency_factor=currency_factor)
+    cost = cost_rate(provider_rate=service.provider_rate, currency_factor=currency_factor)
     discounted = service.rate * (HUNDRED - discount_percent) / HUNDRED
     return round_price_up(max(discounted, cost), conf.price_decimals())
 
@@ -104,7 +104,7 @@ def markup_check(
         return
     currency = settings.PANEL_CURRENCY
     if provider_rate is not None and currency_factor is not None:
-        cost = price_cost(provider_rate=provider_rate, currency_factor=currency_factor)
+        cost = cost_rate(provider_rate=provider_rate, currency_factor=currency_factor)
         price = cost * (HUNDRED + markup_percent) / HUNDRED
         raise ValidationError(
             f"A markup of {show(markup_percent)}% would sell at {show(price)} {currency}, below the cost "
@@ -123,7 +123,7 @@ def fixed_rate_check(fixed_rate: Decimal | None, *, provider_rate: Decimal, curr
     """ValidationError naming the cost when `fixed_rate` is below it."""
     if fixed_rate is None:
         return
-    cost = price_cost(provider_rate=provider_rate, currency_factor=currency_factor)
+    cost = cost_rate(provider_rate=provider_rate, currency_factor=currency_factor)
     if fixed_rate < cost:
         currency = settings.PANEL_CURRENCY
         raise ValidationError(

@@ -8,7 +8,7 @@ from typing import IO
 from django.db.models import QuerySet
 
 from catalog.models import Service
-from catalog.pricing import price_cost, show
+from catalog.pricing import cost_rate, show
 
 COLUMNS = [
     *("id", "provider", "provider_service_id", "category", "name", "type", "provider_rate", "cost"),
@@ -34,7 +34,7 @@ def catalog_export_csv(*, services: QuerySet[Service], out: IO[str]) -> int:
     writer.writerow(COLUMNS)
     count = 0
     for s in services.select_related("provider", "category").order_by("provider_id", "provider_service_id"):
-        cost = price_cost(provider_rate=s.provider_rate, currency_factor=s.provider.currency_factor)
+        cost = cost_rate(provider_rate=s.provider_rate, currency_factor=s.provider.currency_factor)
         writer.writerow(
             [
                 s.pk, _cell(s.provider.name), s.provider_service_id, _cell(s.category.name), _cell(s.name),

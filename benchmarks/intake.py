@@ -316,7 +316,7 @@ def run(ctx) -> list[Result]:
             )
             if api.errors:
                 results.append(Result(f"{label}: errors", len(api.errors), "answers", "= 0", False))
-    # The same load on the least `add` design.md allows (benchmarks/least_add.py): how much of the
+    # The same load on the least `add` docs/design.md allows (benchmarks/least_add.py): how much of the
     # baseline any implementation of the panel's add can reach here.
     port = processes.free_port()
     with _gunicorn(ctx, port, DJANGO_SETTINGS_MODULE="benchmarks.least_add_settings") as web:
@@ -330,7 +330,7 @@ def run(ctx) -> list[Result]:
                 f"p99 {p99:.1f} ms, {len(least.errors)} errors {least.errors[:3]}); "
                 f"gunicorn {web_cpu:.1f} ms CPU per order"
             )
-            label = f"least add under design.md, {_plural(level)}"
+            label = f"least add under docs/design.md, {_plural(level)}"
             results.append(Result(f"{label}: throughput", round(rate, 1), "orders/s"))
             results.append(Result(f"{label}: share of raw SQL", round(share, 1), "%"))
             results.append(Result(f"{label}: p99 latency", round(p99, 1), "ms"))

@@ -1,10 +1,10 @@
-"""The least an API v2 `add` can do and still be placed the way design.md places an order, served by
+"""The least an API v2 `add` can do and still be placed the way docs/design.md places an order, served by
 the intake benchmark under the same gunicorn to show how near the panel's `add` is to it.
 
 A Django view, through the same lean /api/v2 handler: the caller's key and rate count
 (panel.api.throttle), the service as order_place reads it (catalog.selectors.service_for_sale), then
 the raw-SQL baseline's three writes (benchmarks.intake) in one transaction, and the submit task
-queued on commit (design.md: "Submitting is queued on commit"). It leaves out what order_place
+queued on commit (docs/design.md: "Submitting is queued on commit"). It leaves out what order_place
 adds to that: parameter checks, pricing, the duplicate-link lock and the order's event row. Never
 part of the panel: only `benchmarks.least_add_settings` routes to it.
 """

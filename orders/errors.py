@@ -1,4 +1,4 @@
-"""The refusals an order can meet, with the texts of api-v2.md that clients match on."""
+"""The refusals an order can meet, with the texts of docs/api-v2.md that clients match on."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from provider.statuses import FINAL_STATUSES, OrderStatus, RefillStatus
 
 
 class Submission(models.TextChoices):
-    """Where the order is at the provider (design.md, "An order's life")."""
+    """Where the order is at the provider (docs/design.md, "An order's life")."""
 
     QUEUED = "queued"  # waiting to be sent (again)
     SENDING = "sending"  # claimed by a worker, the `add` call is under way
@@ -82,7 +82,7 @@ class Order(models.Model):
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="orders")
     provider = models.ForeignKey("provider.Provider", on_delete=models.PROTECT, related_name="orders")
     link = models.CharField(max_length=2000, blank=True)
-    # The units charged (api-v2.md's "quantity charged": quantity x runs, lines, one package...).
+    # The units charged (docs/api-v2.md's "quantity charged": quantity x runs, lines, one package...).
     quantity = models.PositiveIntegerField()
     # The type's other parameters of `add`, as sent to the provider (runs, comments, usernames...).
     params = models.JSONField(default=dict, blank=True)

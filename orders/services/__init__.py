@@ -1,1 +1,1 @@
-"""An order's life: placing, forwarding, polling, refills and cancels (design.md)."""
+"""An order's life: placing, forwarding, polling, refills and cancels (docs/design.md)."""

@@ -1,4 +1,4 @@
-"""Forwarding orders to the provider (design.md rules 2-4).
+"""Forwarding orders to the provider (docs/design.md rules 2-4).
 
 An order is claimed with a conditional update and that claim is committed before the HTTP
 call: no network call runs inside a transaction, and two workers can never send one order.

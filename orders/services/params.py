@@ -1,4 +1,4 @@
-"""The parameters of `add` for each service type (api-v2.md, "add parameters by service type").
+"""The parameters of `add` for each service type (docs/api-v2.md, "add parameters by service type").
 
 `order_params_parse` turns what a customer or reseller sent (strings from a form, a query
 string or JSON) into the link, the units charged and the exact parameters to forward, or
@@ -234,7 +234,7 @@ def _subscriptions(raw, service) -> ParsedOrder:
         except ValueError:
             raise bad_parameter("expiry", "must be a date as dd/mm/yyyy") from None
         params["expiry"] = expiry
-    # Charged for the most it can owe: `max` on each of `posts` posts (api-v2.md).
+    # Charged for the most it can owe: `max` on each of `posts` posts (docs/api-v2.md).
     return ParsedOrder("", high * posts, params)
 
 

@@ -60,7 +60,7 @@ def order_quote(*, service: Service, rate: Decimal, params: Mapping[str, Any], s
 def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict: bool = False) -> Order:
     """Place an order for `customer`: charged, saved, and queued for the provider on commit.
 
-    Raises OrderRefused (with api-v2.md's texts) and changes nothing when the service,
+    Raises OrderRefused (with docs/api-v2.md's texts) and changes nothing when the service,
     a parameter, the link or the balance does not allow it.
     """
     from orders.tasks import submit_order

@@ -1,4 +1,4 @@
-"""Polling the provider for order statuses, 100 ids a call, and applying them (design.md rule 5).
+"""Polling the provider for order statuses, 100 ids a call, and applying them (docs/design.md rule 5).
 
 Each chunk of answers is applied in one transaction with a fixed number of queries: final
 statuses are final, money moves only on the move into Partial or Canceled, and a repeated,

@@ -1,5 +1,5 @@
 """API v2 as data: every action, the forms it is called in, their parameters, example answers
-and the error texts they can give (shared/api-v2.md).
+and the error texts they can give (docs/api-v2.md).
 
 This module is the one source of three things: the dispatcher (`panel.api.views`) finds actions,
 chooses a form and knows which parameters may come as JSON arrays from here; the API page

@@ -3,7 +3,7 @@
 The front door is thin: read the parameters (parsing), check the caller's address and key
 (throttle, panel.apikeys), count the call, find the action and its form (definitions) and hand
 them to the action (actions). Every answer is JSON with HTTP 200, errors as {"error": text}
-(shared/api-v2.md): a malformed request is "Incorrect request", never a Django error page. Only a
+(docs/api-v2.md): a malformed request is "Incorrect request", never a Django error page. Only a
 bug in the panel gives a 500; no kind of input does.
 """
 

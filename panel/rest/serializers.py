@@ -155,7 +155,7 @@ class _OrderCreate(serializers.Serializer):
         }
 
 
-# One field per parameter of api-v2.md's table (panel.api.definitions.ADD_PARAMS).
+# One field per parameter of docs/api-v2.md's table (panel.api.definitions.ADD_PARAMS).
 OrderCreateSerializer = type(
     "OrderCreateSerializer",
     (_OrderCreate,),

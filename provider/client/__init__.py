@@ -1,6 +1,6 @@
 """The API v2 client: the only code in the panel that talks HTTP to a provider.
 
-Every call is a form POST of `key`, `action` and the action's parameters (see shared/api-v2.md).
+Every call is a form POST of `key`, `action` and the action's parameters (see docs/api-v2.md).
 Answers are parsed into frozen dataclasses with `Decimal` money and `int` counts; failures are
 `ProviderError`s that say whether they are permanent and whether the provider may have acted.
 

@@ -1,5 +1,5 @@
 """Over real HTTP, in each way a call may come (GET, POST form, POST multipart, POST JSON), every
-action and form of api-v2.md answers in the protocol's exact shapes: ids as numbers, money with 5
+action and form of docs/api-v2.md answers in the protocol's exact shapes: ids as numbers, money with 5
 decimals and counts as strings, many-forms keyed or listed per id with errors in place."""
 
 from decimal import Decimal

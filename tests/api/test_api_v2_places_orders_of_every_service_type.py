@@ -1,4 +1,4 @@
-"""`add` takes every service type of api-v2.md with that type's parameters, charges what the type
+"""`add` takes every service type of docs/api-v2.md with that type's parameters, charges what the type
 charges, and keeps the parameters to forward; a JSON body may give the lists as arrays."""
 
 import json

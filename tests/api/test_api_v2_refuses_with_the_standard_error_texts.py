@@ -1,4 +1,4 @@
-"""Every refusal is {"error": text} with HTTP 200 and the standard text of api-v2.md, whichever way
+"""Every refusal is {"error": text} with HTTP 200 and the standard text of docs/api-v2.md, whichever way
 the call came; a refused call changes no balance and no order."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The precision rules of design.md's "Money", on the helpers every caller uses (no database)."""
+"""The precision rules of docs/design.md's "Money", on the helpers every caller uses (no database)."""
 
 from decimal import Decimal
 

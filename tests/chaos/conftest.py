@@ -24,7 +24,7 @@ from provider.simulator import Faults, Simulator
 from provider.simulator.faults import Dice
 
 # Faults that leave an `add` without a usable answer: the panel cannot know whether the
-# provider placed the order, so each may make one order `unknown` (design.md rule 3).
+# provider placed the order, so each may make one order `unknown` (docs/design.md rule 3).
 AMBIGUOUS_ADD_FAULTS = frozenset(
     {"add_accepted_late", "add_timeout_before_accept", "http_500", "html", "truncated_json"}
 )

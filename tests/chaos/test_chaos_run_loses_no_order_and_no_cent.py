@@ -1,4 +1,4 @@
-"""The chaos run (issue 8, design.md "An order's life"): thousands of orders from twenty customers
+"""The chaos run (issue 8, docs/design.md "An order's life"): thousands of orders from twenty customers
 go through a real Celery worker to a provider that times out, answers late, answers HTML, 500s and
 half a JSON, refuses, and repeats, reorders and contradicts its statuses; one worker process is
 killed mid-run and later the whole worker. In the end no order is lost, none was bought twice, every

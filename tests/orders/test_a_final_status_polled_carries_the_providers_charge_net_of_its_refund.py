@@ -2,7 +2,7 @@
 order did not deliver) at one reading of its clock and answered `status` at a later one. An order
 that became final in between was answered "Canceled" with its full charge, and the panel, which
 stops polling a final order, kept that as the order's cost for good: a provider's `charge` in a
-final answer is net of the refund it booked (api-v2.md), and the simulator must say so too.
+final answer is net of the refund it booked (docs/api-v2.md), and the simulator must say so too.
 
 The clock here jumps at every reading, so any two readings within one call disagree."""
 

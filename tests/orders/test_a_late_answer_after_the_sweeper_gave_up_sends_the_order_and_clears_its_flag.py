@@ -1,4 +1,4 @@
-"""design.md rules 3-4, found by the stateful property test: the sweeper calls an order unknown
+"""docs/design.md rules 3-4, found by the stateful property test: the sweeper calls an order unknown
 (and flags it for an admin) when its sending worker is silent past the timeout. If the provider's
 answer then arrives after all, the order is sent and nothing is left to resolve: it must not stay
 flagged among the orders needing attention, where an admin might cancel and refund an order the

@@ -1,4 +1,4 @@
-"""A cancel is refused, with api-v2.md's text where it has one, and nothing moves, when the service
+"""A cancel is refused, with docs/api-v2.md's text where it has one, and nothing moves, when the service
 does not allow it, the order is final, it is not the caller's, or a cancel was already asked for."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""design.md rule 6: a sent order's cancel is a request. It is forwarded in bulk (100 orders a
+"""docs/design.md rule 6: a sent order's cancel is a request. It is forwarded in bulk (100 orders a
 `cancel` call), the provider carries it out later, and polling settles it with the exact refund."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""design.md rule 3: the provider's answer to `add` decides where the order goes."""
+"""docs/design.md rule 3: the provider's answer to `add` decides where the order goes."""
 
 from datetime import timedelta
 from decimal import Decimal

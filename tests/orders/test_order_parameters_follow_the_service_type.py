@@ -1,4 +1,4 @@
-"""Each service type takes its own parameters of `add` and charges its own units (api-v2.md)."""
+"""Each service type takes its own parameters of `add` and charges its own units (docs/api-v2.md)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""design.md rule 5: polling in chunks of 100, final is final, money moves only into Partial/Canceled."""
+"""docs/design.md rule 5: polling in chunks of 100, final is final, money moves only into Partial/Canceled."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""A refill is refused, with api-v2.md's texts, for a service without refills, an order that is not
+"""A refill is refused, with docs/api-v2.md's texts, for a service without refills, an order that is not
 completed, another customer's order or refill, and while one is under way."""
 
 import pytest

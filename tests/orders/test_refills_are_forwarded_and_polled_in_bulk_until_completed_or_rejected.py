@@ -1,4 +1,4 @@
-"""design.md rule 6: a refill of a completed order is a request. `refills_send` forwards the queued
+"""docs/design.md rule 6: a refill of a completed order is a request. `refills_send` forwards the queued
 ones in bulk and keeps the provider's refill id; `refills_poll` reads their statuses in bulk."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""design.md rule 4: the database is the truth. The sweeper task queues again an order whose submit
+"""docs/design.md rule 4: the database is the truth. The sweeper task queues again an order whose submit
 task was lost, and the submit task sends it, once."""
 
 from datetime import timedelta

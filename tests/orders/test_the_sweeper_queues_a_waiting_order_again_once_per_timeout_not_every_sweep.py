@@ -1,4 +1,4 @@
-"""design.md rule 4, found by the chaos run: the sweeper queues a task again for an order whose task
+"""docs/design.md rule 4, found by the chaos run: the sweeper queues a task again for an order whose task
 seems lost, but a task that is merely late (a backlog behind a slow provider) is not lost. Queued
 again on every sweep, each waiting order got one more task a minute, the backlog grew faster than
 the workers drained it, and orders waiting out a back-off queued behind thousands of copies.

@@ -1,4 +1,4 @@
-"""Each error text of api-v2.md, provoked from the simulator and read by the client."""
+"""Each error text of docs/api-v2.md, provoked from the simulator and read by the client."""
 
 from collections.abc import Callable
 from decimal import Decimal

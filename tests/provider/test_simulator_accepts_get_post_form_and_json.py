@@ -1,4 +1,4 @@
-"""The simulator reads requests the three ways clients send them, and answers in api-v2.md's shapes."""
+"""The simulator reads requests the three ways clients send them, and answers in docs/api-v2.md's shapes."""
 
 import requests
 

@@ -1,4 +1,4 @@
-"""`add` checks each service type's parameters and charges as api-v2.md's table says."""
+"""`add` checks each service type's parameters and charges as docs/api-v2.md's table says."""
 
 from decimal import Decimal
 

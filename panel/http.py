@@ -15,6 +15,18 @@ the socket's timeout before each read. The socket itself is left alone: TLS wrap
 keep-alive and urllib3's pooling checks see the real socket, so http and https work the same.
 Neither a wrapped socket (which TLS wrapping and urllib3's checks would not accept) nor a timer
 thread per call (which would have to close a socket another thread is reading) is needed.
+
+Public interfaces throughout but one. requests' adapter hooks (`init_poolmanager`,
+`proxy_manager_for`, `send`); a PoolManager's `pool_classes_by_scheme` and a pool's `ConnectionCls`
+(public attributes) so that our connections are opened; a connection's `request` and its
+`response_class`, which urllib3's `getresponse` documents as where its response comes from. The one
+private hook that remains: http.client.HTTPResponse uses the socket it is given only for
+`makefile("rb")` (an implementation detail, unchanged since Python 3.0), which lets _DeadlineSocket
+stand in for the socket. No public interface reaches the reads of the status line and headers:
+`stream=True` bounds nothing before `send` returns, and a socket timeout bounds each read, not their
+sum. tests/panel/test_the_http_deadline_rests_on_how_http_client_and_urllib3_build_a_response.py pins
+the hook: a Python or urllib3 upgrade that changes it fails there (and the trickled-answer tests of
+tests/provider and tests/webhooks with it).
 """
 
 import contextvars
@@ -123,7 +135,7 @@ class _TellsWhenSent:
 
 
 class BoundedHTTPConnection(_TellsWhenSent, HTTPConnection):
-    """urllib3's connection, its answer read by the exchange's deadline; a base for more checks."""
+    """urllib3's connection, its answer read by the exchange's deadline."""
 
     response_class = _BoundedResponse
 

@@ -6,20 +6,20 @@ outcomes are written back by the caller.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import socket
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-from panel.http import BoundedAdapter, BoundedHTTPConnection, BoundedHTTPSConnection, NoRedirectSession
+from panel.http import BoundedAdapter, NoRedirectSession, watched_exchange
 from webhooks.signing import body_of, signature_of
 
 # What is kept of an answer that is not 2xx: enough to recognise it, never the whole page.
@@ -68,34 +68,67 @@ def url_check(url: str) -> str:
 
 # --- The guard at delivery: the address connected to must be public -----------------------------
 
-
-class _GuardedConnectionMixin:
-    """Refuses a connection whose peer is not public, once connected and before a byte is sent.
-
-    Checked on the socket itself, so a name that resolved to a public address when the URL was
-    saved and resolves to 127.0.0.1 now (DNS rebinding) is refused too.
-    """
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()  # type: ignore[misc]
-        address = sock.getpeername()[0]
-        if not _public(address):
-            sock.close()
-            raise NewConnectionError(self, f"refused: {address} is a private or local address")  # type: ignore[arg-type]
-        return sock
-
-
-class _GuardedHTTPConnection(_GuardedConnectionMixin, BoundedHTTPConnection):
-    pass
-
-
-class _GuardedHTTPSConnection(_GuardedConnectionMixin, BoundedHTTPSConnection):
-    pass
+# The host name of the URL the guarded adapter is sending to, while it sends to one of its addresses.
+_server_name: contextvars.ContextVar[str | None] = contextvars.ContextVar("webhook_server_name", default=None)
 
 
 class _GuardedAdapter(BoundedAdapter):
-    http_connection = _GuardedHTTPConnection
-    https_connection = _GuardedHTTPSConnection
+    """Connects to public addresses only, and to the very address it checked.
+
+    It resolves the URL's host itself, refuses it unless every address is public, and sends to
+    that address, the name kept in the Host header, the TLS server name and the certificate check.
+    So a name that resolved to a public address when the URL was saved and resolves to 127.0.0.1
+    now (DNS rebinding, even between a check and the connection) is refused before a byte is sent.
+    All through requests' public adapter interface (`send`, `build_connection_pool_key_attributes`).
+    """
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        parts = urlsplit(request.url or "")
+        host = parts.hostname or ""
+        try:
+            infos = socket.getaddrinfo(
+                host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+            )
+        except (OSError, UnicodeError) as error:
+            raise requests.ConnectionError(
+                f"{host} could not be resolved: {error}", request=request
+            ) from None
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        for address in addresses:
+            if not _public(address):
+                raise requests.ConnectionError(
+                    f"refused: {address} is a private or local address", request=request
+                )
+        request.headers["Host"] = parts.netloc.rpartition("@")[2]
+        token = _server_name.set(host)
+        try:
+            for tried, address in enumerate(addresses, 1):
+                pinned = f"[{address}]" if ":" in address else address
+                request.url = urlunsplit(
+                    parts._replace(netloc=f"{pinned}:{parts.port}" if parts.port else pinned)
+                )
+                with watched_exchange() as exchange:
+                    try:
+                        return super().send(request, *args, **kwargs)
+                    except requests.ConnectionError:
+                        # As a connection tries each address of a name: the next one, unless this one
+                        # got the request (the receiver may have acted on it) or it was the last.
+                        if exchange.sent or tried == len(addresses):
+                            raise
+            raise requests.ConnectionError(f"{host} has no address", request=request)
+        finally:
+            _server_name.reset(token)
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: bool | str, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        name = _server_name.get()
+        if name is not None and host_params["scheme"] == "https":
+            # Connected to an address: TLS still names, and checks the certificate of, the host.
+            pool_kwargs["server_hostname"] = name
+            pool_kwargs["assert_hostname"] = name
+        return host_params, pool_kwargs
 
 
 def session_open() -> requests.Session:

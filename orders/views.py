@@ -28,8 +28,8 @@ from orders.errors import INCORRECT_REQUEST, OrderRefused
 from orders.forms import MassOrderForm, OrderForm, mass_line_params
 from orders.models import FINAL, CancelState, Order, Refill, Submission
 from orders.selectors import order_progress, orders_in_status, refills_of
+from orders.services.cancels_refills import REFILLABLE, order_request_cancel, order_request_refill
 from orders.services.placing import order_place, order_quote
-from orders.services.requests import REFILLABLE, order_request_cancel, order_request_refill
 from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
 
 ORDERS_PER_PAGE = 25

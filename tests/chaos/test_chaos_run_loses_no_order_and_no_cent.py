@@ -36,10 +36,10 @@ from catalog.models import Service, ServiceType
 from orders.errors import OrderRefused
 from orders.models import FINAL, Order, Submission
 from orders.services import forwarding
+from orders.services.cancels_refills import cancels_send, order_request_cancel
 from orders.services.operations import order_attach_provider_id, order_cancel_and_refund
 from orders.services.placing import order_place
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send, order_request_cancel
 from orders.tasks import poll_orders, submit_order
 from provider.simulator import Faults
 from provider.statuses import OrderStatus

@@ -1,6 +1,6 @@
 """Many calls to one provider at once, within its limits (issue #17).
 
-`ProviderCalls(provider).run(jobs)` runs each job's call in a thread and its `done` in the calling
+`ProviderCalls(provider).run(next_jobs)` runs each job's call in a thread and its `done` in the calling
 thread, which alone touches the database: a call never runs inside a transaction, and each answer
 is written by the caller as it comes back. At most `max_in_flight` calls are open at the provider
 across every worker process: each open call holds a slot, a PostgreSQL session advisory lock taken
@@ -168,15 +168,21 @@ class ProviderCalls:
             connections.close_all()  # this thread's own, if the call opened any
 
     def run(
-        self, next_job: Callable[[], Job | None], *, expected: int = 1, until: float | None = None
+        self,
+        next_jobs: Callable[[int], list[Job]],
+        *,
+        expected: int = 1,
+        until: float | None = None,
+        flush: Callable[[], None] | None = None,
     ) -> RunReport:
-        """Runs the jobs `next_job` hands out, asked for one when a call may start. None means none
-        for now: it is asked again after the next answer (a `done` may have added work), and the run
-        ends when it says None with no call open, or once the monotonic time `until` passes, when
-        every started call is done."""
+        """Runs the jobs `next_jobs(n)` hands out, up to n of them, asked for when n calls may start
+        (one at a time while the provider has a pace: claimed work never waits long for its turn).
+        An empty list means none for now: it is asked again after the next answers (a `done` may
+        have added work). The run ends when there are none and no call is open, or once the monotonic
+        time `until` passes and every call started is done. `flush()` runs after each batch of `done`s."""
         report = RunReport()
         in_flight: dict[Future, Job] = {}
-        pending: Job | None = None  # asked for, waiting for a slot (an order claimed is sent, late or not)
+        pending: deque[Job] = deque()  # handed out, waiting for a slot: claimed work is sent, late or not
         exhausted = False
         next_slot_try = 0.0
         executor = ThreadPoolExecutor(self.limit, thread_name_prefix=f"provider-{self.provider.pk}")
@@ -186,24 +192,28 @@ class ProviderCalls:
                 late = until is not None and time.monotonic() >= until
                 exhausted = exhausted or late
                 while len(in_flight) < self.limit:
-                    if pending is None:
-                        pending = None if exhausted else next_job()
-                        if pending is None:
-                            exhausted = True
-                            break
-                    if len(in_flight) >= len(self._held):
+                    free = len(self._held) - len(in_flight)
+                    if not pending and not exhausted:
+                        paced = effective_rate(self.provider) is not None
+                        got = next_jobs(1 if free <= 0 or paced else min(free, self.limit - len(in_flight)))
+                        exhausted = not got
+                        pending.extend(got)
+                    if not pending:
+                        break
+                    if free <= 0:
                         now = time.monotonic()
                         grow = min(self.limit - len(self._held), max(len(self._held), 1))
                         if now < next_slot_try or not self._take_slots(grow):
                             next_slot_try = max(next_slot_try, now + _RETRY_SLOTS_EVERY)
                             break  # every slot is in use elsewhere: wait for ours or try again soon
-                    started = self.gate.turn()  # the claimed work waits for its turn, briefly
-                    in_flight[executor.submit(self._call, pending, started)] = pending
-                    pending = None
+                        continue
+                    job = pending.popleft()
+                    started = self.gate.turn()
+                    in_flight[executor.submit(self._call, job, started)] = job
                     report.calls += 1
                     report.peak_in_flight = max(report.peak_in_flight, len(in_flight))
                 if not in_flight:
-                    if exhausted and pending is None:
+                    if exhausted and not pending:
                         return report
                     time.sleep(_RETRY_SLOTS_EVERY)  # no slot free at all: another worker holds them
                     continue
@@ -215,6 +225,8 @@ class ProviderCalls:
                         report.rate_limited += 1
                         self.gate.slow_down(started)
                     job.done(answer)
+                if finished and flush is not None:
+                    flush()
                 exhausted = late
         finally:
             executor.shutdown(wait=False, cancel_futures=True)

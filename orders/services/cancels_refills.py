@@ -136,13 +136,13 @@ def _run_chunks(
             for start in range(0, len(items), MAX_IDS_PER_CALL)
         )
 
-        def next_job(chunks=chunks, client=client, provider=provider) -> Job | None:
+        def next_jobs(_: int, chunks=chunks, client=client, provider=provider) -> list[Job]:
             if not chunks:
-                return None
+                return []
             ours = chunks.popleft()
-            return Job(call=partial(call, client, list(ours)), done=partial(apply, provider, ours))
+            return [Job(call=partial(call, client, list(ours)), done=partial(apply, provider, ours))]
 
-        ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_job, expected=len(chunks))
+        ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_jobs, expected=len(chunks))
 
 
 def cancels_send() -> ForwardReport:

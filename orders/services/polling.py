@@ -94,7 +94,7 @@ def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
     )
     again: deque[tuple[dict[int, int], int]] = deque()  # rate-limited chunks and their tries so far
 
-    def next_job() -> Job | None:
+    def next_jobs(_: int) -> list[Job]:  # a chunk at a time: its ids are read when it may go
         if again:
             provider_ids, tries = again.popleft()
         elif chunks:
@@ -104,8 +104,10 @@ def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
                 0,
             )
         else:
-            return None
-        return Job(call=partial(client.statuses, list(provider_ids)), done=partial(done, provider_ids, tries))
+            return []
+        return [
+            Job(call=partial(client.statuses, list(provider_ids)), done=partial(done, provider_ids, tries))
+        ]
 
     def done(provider_ids: dict[int, int], tries: int, answers) -> None:
         if is_rate_limited(answers) and tries < RATE_LIMITED_RETRIES:
@@ -127,7 +129,7 @@ def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
         report.flagged += applied.flagged
 
     # Run even for no chunk, so that a round's own queries are the same whatever its size.
-    ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_job, expected=len(chunks))
+    ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_jobs, expected=len(chunks))
     return report
 
 

@@ -60,7 +60,7 @@ def _forwarding_burst(ctx) -> list[Result]:
             for link in links:
                 _place(customer, service, link)
             started = time.time()  # the commit publishes the tasks
-        received = _wait_for(simulator, links, timeout=600)
+        received = _wait_for(simulator, links, timeout=120)
         peak = simulator.peak_in_flight
         deadline = time.monotonic() + 60  # the last answers come 0.3 s after their calls arrived
         while (sent := Order.objects.filter(link__in=links, submission=Submission.SENT).count()) < count:

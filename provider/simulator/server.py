@@ -36,6 +36,13 @@ def _flatten(value: Any) -> str:
     return str(value)
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a burst of connections from a client with many calls in
+    # flight overflows it, and the kernel resets connections whose requests were already written.
+    request_queue_size = 1024
+    daemon_threads = True  # a handler sleeping out a fault must not hold up stop()
+
+
 class Simulator(SimState):
     """A live HonestSMM-style provider on loopback, for demos and tests.
 
@@ -64,7 +71,7 @@ class Simulator(SimState):
         )
         self.key = key
         self.url = ""
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._in_flight_lock = threading.Lock()
@@ -75,8 +82,7 @@ class Simulator(SimState):
         return f"<Simulator {self.url or 'stopped'}>"
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "Simulator":
-        server = ThreadingHTTPServer((host, port), _Handler)
-        server.daemon_threads = True  # a handler sleeping out a fault must not hold up stop()
+        server = _Server((host, port), _Handler)
         server.simulator = self  # type: ignore[attr-defined]
         self._server = server
         self._stopping.clear()

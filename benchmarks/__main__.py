@@ -14,7 +14,7 @@ from pathlib import Path
 from benchmarks import bootstrap
 
 # In the order they run; intake and the orders page come last (their code was the newest).
-BENCHMARKS = ("status_sync", "catalog_sync", "forwarding", "intake", "orders_page")
+BENCHMARKS = ("status_sync", "catalog_sync", "forwarding", "provider_speed", "intake", "orders_page")
 
 
 @dataclass

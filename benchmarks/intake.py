@@ -31,8 +31,10 @@ from panel.apikeys import api_key_create
 from panel.sql import table
 
 LEVELS = (1, 10, 50)
-TARGET_SHARE = 0.5  # of the baseline's throughput
-TARGET_P99_MS = 100  # at 50 clients
+# Issue #17: the raw-SQL baseline is a limit, shown beside the API's throughput, not a target (issue
+# #9's ">= 50% of raw SQL" is retired); the target is the p99 at 10 clients.
+TARGET_P99_MS = 100
+TARGET_P99_CLIENTS = 10
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
 
@@ -295,24 +297,20 @@ def run(ctx) -> list[Result]:
                 f"gunicorn {web_cpu:.1f} ms, client {client_cpu:.1f} ms"
             )
             label = f"intake via /api/v2, {_plural(level)}"
-            results.append(
-                Result.at_least(
-                    f"{label}: throughput",
-                    round(api_rate, 1),
-                    "orders/s",
-                    TARGET_SHARE * sql_rate,
-                    f"50% of raw SQL = {TARGET_SHARE * sql_rate:.0f} orders/s",
-                )
-            )
+            results.append(Result(f"{label}: throughput", round(api_rate, 1), "orders/s"))
             results.append(Result(f"{label}: p50 latency", round(p50, 1), "ms"))
-            if level == 50:
+            if level == TARGET_P99_CLIENTS:
                 results.append(Result.under(f"{label}: p99 latency", round(p99, 1), "ms", TARGET_P99_MS))
             else:
                 results.append(Result(f"{label}: p99 latency", round(p99, 1), "ms"))
             results.append(Result(f"{label}: gunicorn CPU per order", round(web_cpu, 1), "ms"))
             results.append(Result(f"{label}: load generator CPU per order", round(client_cpu, 1), "ms"))
             results.append(
-                Result(f"raw SQL baseline, {_plural(level)}: throughput", round(sql_rate, 1), "orders/s")
+                Result(
+                    f"raw SQL baseline (a limit), {_plural(level)}: throughput",
+                    round(sql_rate, 1),
+                    "orders/s",
+                )
             )
             if api.errors:
                 results.append(Result(f"{label}: errors", len(api.errors), "answers", "= 0", False))

@@ -107,8 +107,9 @@ def gunicorn_args(port: int, *options: str) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "panel.wsgi", "-b", f"127.0.0.1:{port}", *options]
 
 
-def celery_worker_args(*, concurrency: int, node: str) -> list[str]:
-    """The command of a Celery worker of `concurrency` prefork processes named `node`, logging each task."""
+def celery_worker_args(*, concurrency: int, node: str, queues: str | None = None) -> list[str]:
+    """The command of a Celery worker of `concurrency` prefork processes named `node`, logging each
+    task, serving `queues` (comma-separated; all of them if None)."""
     return [
         sys.executable,
         "-m",
@@ -125,14 +126,22 @@ def celery_worker_args(*, concurrency: int, node: str) -> list[str]:
         "--without-heartbeat",
         "-n",
         node,
+        *(["-Q", queues] if queues else []),
     ]
 
 
-def celery_worker(log_dir: Path, *, concurrency: int = 2, env: dict[str, str] | None = None) -> Child:
+def celery_worker(
+    log_dir: Path,
+    *,
+    concurrency: int = 2,
+    env: dict[str, str] | None = None,
+    queues: str | None = None,
+    name: str = "worker",
+) -> Child:
     """A Celery worker on the bench database and this process's broker, ready when returned."""
     worker = Child(
-        "worker",
-        celery_worker_args(concurrency=concurrency, node=f"bench-{os.getpid()}@%h"),
+        name,
+        celery_worker_args(concurrency=concurrency, node=f"bench-{name}-{os.getpid()}@%h", queues=queues),
         log_dir=log_dir,
         env=environment(**(env or {})),
     )

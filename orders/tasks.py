@@ -2,18 +2,31 @@
 
 from celery import shared_task
 
-from orders.services import forwarding, idempotency, polling, requests
+from orders.models import Order
+from orders.services import cancels_refills, forwarding, idempotency, polling
 from provider.models import Provider
 
+# A forwarding run stopped by its limit leaves its open orders `sending`: the sweeper calls them
+# unknown later. The run stops claiming in time for its calls to end before the limit.
+_FORWARD_LIMITS = {
+    "soft_time_limit": forwarding.SUBMIT_TIME_LIMIT.total_seconds() - 10,
+    "time_limit": forwarding.SUBMIT_TIME_LIMIT.total_seconds(),
+}
 
-# A submit stopped by its limit leaves its order `sending`: the sweeper calls it unknown later.
-@shared_task(
-    ignore_result=True,
-    soft_time_limit=forwarding.SUBMIT_TIME_LIMIT.total_seconds() - 10,
-    time_limit=forwarding.SUBMIT_TIME_LIMIT.total_seconds(),
-)
+
+# Queued on commit for each placed order: it starts (or joins) its provider's forwarding run.
+@shared_task(ignore_result=True, **_FORWARD_LIMITS)
 def submit_order(order_id: int) -> None:
-    forwarding.order_submit(order_id=order_id)
+    provider_id = Order.objects.filter(pk=order_id).values_list("provider_id", flat=True).first()
+    if provider_id is not None:
+        forward_orders(provider_id)
+
+
+@shared_task(ignore_result=True, **_FORWARD_LIMITS)
+def forward_orders(provider_id: int) -> None:
+    run = forwarding.orders_forward(provider_id=provider_id)
+    if run is not None and run.more:
+        forward_orders.delay(provider_id)
 
 
 @shared_task(ignore_result=True)
@@ -39,17 +52,17 @@ def poll_provider_orders(provider_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def send_cancels() -> None:
-    requests.cancels_send()
+    cancels_refills.cancels_send()
 
 
 @shared_task(ignore_result=True)
 def send_refills() -> None:
-    requests.refills_send()
+    cancels_refills.refills_send()
 
 
 @shared_task(ignore_result=True)
 def poll_refills() -> None:
-    requests.refills_poll()
+    cancels_refills.refills_poll()
 
 
 @shared_task(ignore_result=True)

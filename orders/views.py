@@ -35,8 +35,8 @@ from orders.selectors import (
     orders_in_status,
     refills_of,
 )
+from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.placing import order_place, order_quote
-from orders.services.requests import order_request_cancel, order_request_refill
 from provider.statuses import OrderStatus
 
 ORDERS_PER_PAGE = 25

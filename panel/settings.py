@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from panel import embedded_db
 from panel.env import Env
@@ -188,6 +189,21 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Two queues by how soon a task must start (issue #25): a new order never waits behind a poll
+# round or a webhook run. `make run` and docker-compose.yml give each its own worker; a worker
+# started without -Q serves both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("forwarding"), Queue("celery")]
+CELERY_TASK_ROUTES = {
+    name: {"queue": "forwarding"}
+    for name in (
+        "orders.tasks.submit_order",
+        "orders.tasks.forward_orders",
+        "orders.tasks.sweep_orders",
+        "orders.tasks.send_cancels",
+        "orders.tasks.send_refills",
+    )
+}
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be longer than CELERY_TASK_SOFT_TIME_LIMIT.")
 # How old the heartbeat may be before /healthz calls the worker or beat dead.

@@ -27,6 +27,8 @@ class ProviderForm(forms.ModelForm):
             "default_markup_percent",
             "is_active",
             "low_balance_threshold",
+            "max_in_flight",
+            "calls_per_second",
         ]
 
     def clean_default_markup_percent(self):
@@ -61,7 +63,13 @@ class ProviderAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_active", "currency"]
     search_fields = ["name", "api_url"]
-    readonly_fields = ["balance", "balance_checked_at", "low_balance_alerted"]
+    readonly_fields = [
+        "balance",
+        "balance_checked_at",
+        "low_balance_alerted",
+        "throttled_rate",
+        "throttled_at",
+    ]
 
     def has_delete_permission(self, request, obj=None):
         # Services and orders point at providers; deactivate one instead.

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from billing.money import AmountField
+
+MAX_IN_FLIGHT_CEILING = 512
 
 
 class Provider(models.Model):
@@ -29,12 +32,35 @@ class Provider(models.Model):
     # True from the check that found the balance below the threshold until one finds it above:
     # the alert goes out once per crossing.
     low_balance_alerted = models.BooleanField(default=False, editable=False)
+    # How many calls may be open at this provider at once, across every worker (provider.calls).
+    max_in_flight = models.PositiveSmallIntegerField(
+        "max calls in flight",
+        default=32,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_IN_FLIGHT_CEILING)],
+        help_text="Calls open at this provider at once, forwarding, polling, cancels and refills together.",
+    )
+    calls_per_second = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text="Optional: at most this many calls a second. Empty: as fast as max calls in flight allow.",
+    )
+    # After a "Too many requests" the rate is halved and then grows back by RATE_RECOVERY per second
+    # from `throttled_at` (provider.calls.effective_rate): additive increase, multiplicative decrease.
+    throttled_rate = models.FloatField(null=True, blank=True, editable=False)
+    throttled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(currency_factor__gt=0), name="provider_factor_positive"),
+            models.CheckConstraint(
+                condition=Q(max_in_flight__gte=1, max_in_flight__lte=MAX_IN_FLIGHT_CEILING),
+                name="provider_max_in_flight_in_range",
+            ),
             models.CheckConstraint(
                 condition=Q(default_markup_percent__isnull=True) | Q(default_markup_percent__gte=0),
                 name="provider_markup_not_negative",

@@ -16,13 +16,13 @@ from provider.models import Provider
 
 log = logging.getLogger(__name__)
 
-_clients: dict[tuple[int, str, str], ProviderClient] = {}
+_clients: dict[tuple[int, str, str, int], ProviderClient] = {}
 _clients_lock = threading.Lock()
 
 
 def provider_client(provider: Provider) -> ProviderClient:
     """A pooled client for `provider`, shared within the process; a changed URL or key gets a new one."""
-    key = (provider.pk, provider.api_url, provider.api_key)
+    key = (provider.pk, provider.api_url, provider.api_key, provider.max_in_flight)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -31,6 +31,7 @@ def provider_client(provider: Provider) -> ProviderClient:
                 provider.api_key,
                 connect_timeout=float(settings.PROVIDER_CONNECT_TIMEOUT),
                 read_timeout=float(settings.PROVIDER_READ_TIMEOUT),
+                max_connections=max(16, provider.max_in_flight),  # one kept alive per call in flight
             )
             _clients[key] = client
         return client

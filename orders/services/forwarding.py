@@ -8,17 +8,23 @@ An `add` whose outcome is unknown is never sent again automatically.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mail_admins
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from orders.models import Order, OrderEvent, Submission
 from orders.services.operations import order_reject_and_refund
-from provider.client import ProviderError, ProviderRefused, ProviderUnreachable
+from provider.calls import Job, ProviderCalls, is_rate_limited
+from provider.client import ProviderClient, ProviderError, ProviderRefused, ProviderUnreachable
+from provider.models import Provider
 from provider.services import provider_client
 from provider.statuses import OrderStatus
 
@@ -32,6 +38,7 @@ SUBMIT_TIME_LIMIT = SENDING_TIMEOUT - timedelta(minutes=1)
 # A queued order whose task has not run after this long is queued again by the sweeper.
 LOST_TASK_AFTER = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
+_FORWARD_LOCK = 7404  # advisory lock namespace: (7404, provider id), one forwarding run per provider
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -50,7 +57,7 @@ def _claim(order_id: int) -> bool:
 
 
 def order_submit(*, order_id: int) -> str | None:
-    """Send one queued order to its provider.
+    """Send one queued order to its provider, now, in this thread (an admin's "send again").
 
     Returns its new submission state, or None when it was not ours to send (claimed elsewhere, not due).
     """
@@ -58,18 +65,165 @@ def order_submit(*, order_id: int) -> str | None:
         if not _claim(order_id):
             return None
     order = Order.objects.select_related("service", "provider").get(pk=order_id)
-    client = provider_client(order.provider)
+    return _settle(order, _add(provider_client(order.provider), order))
+
+
+def _add(client: ProviderClient, order: Order) -> int | ProviderError:
+    """The `add` call alone: no database, safe in any thread. A failure is returned, not raised."""
     try:
-        provider_order_id = client.add(service=order.service.provider_service_id, **order.params)
-    except ProviderRefused as refusal:
-        if refusal.permanent:
-            return _reject(order, refusal.message)
-        return _requeue(order, f"Provider refused for now: {refusal.message}", alert=refusal.kind)
-    except ProviderUnreachable as error:
-        return _requeue(order, f"Provider not reached: {error}", alert=None)
+        return client.add(service=order.service.provider_service_id, **order.params)
     except ProviderError as error:
-        return _mark_unknown(order, f"No usable answer to add ({error}); the provider may have placed it")
-    return _mark_sent(order, provider_order_id)
+        return error
+
+
+def _settle(order: Order, answer: int | ProviderError) -> str:
+    """Writes what the answer to an order's `add` means (design.md rule 3)."""
+    if isinstance(answer, ProviderRefused):
+        if answer.permanent:
+            return _reject(order, answer.message)
+        if is_rate_limited(answer):
+            # Not placed, and the provider's pace is halved for every worker (provider.calls):
+            # the order goes again at once, at the slower pace, without an alert.
+            return _requeue(order, f"Provider asked to slow down: {answer.message}", alert=None, at_once=True)
+        return _requeue(order, f"Provider refused for now: {answer.message}", alert=answer.kind)
+    if isinstance(answer, ProviderUnreachable):
+        return _requeue(order, f"Provider not reached: {answer}", alert=None)
+    if isinstance(answer, ProviderError):
+        return _mark_unknown(order, f"No usable answer to add ({answer}); the provider may have placed it")
+    return _mark_sent(order, answer)
+
+
+def _due_orders(provider_id: int):
+    now = timezone.now()
+    return (
+        Order.objects.filter(provider_id=provider_id, submission=Submission.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .exclude(status=OrderStatus.CANCELED)
+    )
+
+
+def _claim_batch(provider_id: int, count: int) -> list[Order]:
+    """Claims up to `count` of the provider's oldest due queued orders, committed before their calls:
+    the conditional update of `_claim`, for many rows in one statement."""
+    # SKIP LOCKED: an order a customer is canceling right now is passed over, not waited for.
+    due = _due_orders(provider_id).order_by("pk").select_for_update(skip_locked=True).values("pk")[:count]
+    quote = connection.ops.quote_name
+    column = {name: quote(Order._meta.get_field(name).column) for name in ("submission", "claimed_at")}
+    attempts = quote(Order._meta.get_field("submit_attempts").column)
+    with transaction.atomic(), connection.cursor() as cursor:
+        subquery, params = due.query.sql_with_params()  # FOR UPDATE compiles inside a transaction only
+        cursor.execute(
+            f"UPDATE {quote(Order._meta.db_table)} SET {column['submission']} = %s, "  # noqa: S608 (our names)
+            f"{column['claimed_at']} = %s, {attempts} = {attempts} + 1 WHERE id IN ({subquery}) RETURNING id",
+            [Submission.SENDING.value, timezone.now(), *params],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    return list(Order.objects.select_related("service", "provider").filter(pk__in=ids).order_by("pk"))
+
+
+@dataclass
+class ForwardRun:
+    sent: int = 0  # orders whose `add` was answered with an order id
+    calls: int = 0
+    peak_in_flight: int = 0
+    more: bool = False  # due orders are left: the run stopped at its time limit
+
+
+def _advisory(sql: str, provider_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_FORWARD_LOCK, provider_id])
+        return bool(cursor.fetchone()[0])
+
+
+def orders_forward(*, provider_id: int) -> ForwardRun | None:
+    """Send the provider's due queued orders, up to its `max_in_flight` at once, until none is left.
+
+    One run per provider at a time (a session advisory lock, let go if the worker dies); None when
+    another run holds it: that run sends the order too. An order committed while a run is letting
+    go sees the lock still held and leaves it to that run, so the run looks again once it let go.
+    """
+    provider = Provider.objects.filter(pk=provider_id, is_active=True).first()
+    if provider is None:
+        return None
+    run: ForwardRun | None = None
+    # Claiming stops in time for every call started to end before the task's own time limit.
+    call_limit = float(settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT)
+    until = time.monotonic() + max(SUBMIT_TIME_LIMIT.total_seconds() - call_limit - 20, 5)
+    while _advisory("SELECT pg_try_advisory_lock(%s, %s)", provider_id):
+        run = run or ForwardRun()
+        try:
+            _forward_run(provider, run, until=until)
+        finally:
+            _advisory("SELECT pg_advisory_unlock(%s, %s)", provider_id)
+        if not _due_orders(provider_id).exists():
+            break
+        if time.monotonic() >= until:
+            run.more = True
+            break
+    return run
+
+
+def _forward_run(provider: Provider, run: ForwardRun, *, until: float) -> None:
+    client = provider_client(provider)
+    answered: list[tuple[Order, int]] = []  # sent, written together after each batch of answers
+
+    def next_jobs(count: int) -> list[Job]:
+        return [
+            Job(call=partial(_add, client, order), done=partial(done, order))
+            for order in _claim_batch(provider.pk, count)
+        ]
+
+    def done(order: Order, answer: int | ProviderError) -> None:
+        if isinstance(answer, int):
+            answered.append((order, answer))
+        else:
+            _settle(order, answer)
+
+    def flush() -> None:
+        run.sent += _mark_sent_many(answered)
+        answered.clear()
+
+    expected = _due_orders(provider.pk).count()
+    report = ProviderCalls(provider).run(next_jobs, expected=expected, until=until, flush=flush)
+    flush()
+    run.calls += report.calls
+    run.peak_in_flight = max(run.peak_in_flight, report.peak_in_flight)
+
+
+def _mark_sent_many(answered: list[tuple[Order, int]]) -> int:
+    """`_mark_sent` for many orders in one statement and one insert of their events."""
+    if not answered:
+        return 0
+    quote = connection.ops.quote_name
+    field = {name: quote(Order._meta.get_field(name).column) for name in ("submission", "provider_order_id")}
+    error, retry_at, flagged = (
+        quote(Order._meta.get_field(n).column) for n in ("error", "next_attempt_at", "flagged")
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # As in _mark_sent: a late answer still counts after the sweeper called the order unknown.
+            cursor.execute(
+                f"UPDATE {quote(Order._meta.db_table)} AS o SET {field['submission']} = %s, "  # noqa: S608
+                f"{field['provider_order_id']} = v.pid, {error} = '', {retry_at} = NULL, {flagged} = false "
+                f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, pid) "
+                f"WHERE o.id = v.id AND o.{field['submission']} IN (%s, %s) RETURNING o.id",
+                [
+                    Submission.SENT.value,
+                    [order.pk for order, _ in answered],
+                    [provider_order_id for _, provider_order_id in answered],
+                    Submission.SENDING.value,
+                    Submission.UNKNOWN.value,
+                ],
+            )
+            updated = {row[0] for row in cursor.fetchall()}
+        OrderEvent.objects.bulk_create(
+            OrderEvent(order=order, message=f"Sent; the provider's order id is {provider_order_id}")
+            for order, provider_order_id in answered
+            if order.pk in updated
+        )
+    return len(answered)
 
 
 def _mark_sent(order: Order, provider_order_id: int) -> str:
@@ -104,9 +258,12 @@ def _reject(order: Order, reason: str) -> str:
     return Submission.REJECTED
 
 
-def _requeue(order: Order, reason: str, *, alert: str | None) -> str:
-    attempts = Order.objects.filter(pk=order.pk).values_list("submit_attempts", flat=True).first() or 1
-    retry_at = timezone.now() + _backoff(attempts)
+def _requeue(order: Order, reason: str, *, alert: str | None, at_once: bool = False) -> str:
+    if at_once:
+        retry_at = timezone.now()
+    else:
+        attempts = Order.objects.filter(pk=order.pk).values_list("submit_attempts", flat=True).first() or 1
+        retry_at = timezone.now() + _backoff(attempts)
     with transaction.atomic():
         updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
             submission=Submission.QUEUED, next_attempt_at=retry_at, error=reason, claimed_at=None

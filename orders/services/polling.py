@@ -8,9 +8,11 @@ late or contradictory answer moves nothing.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from django.utils import timezone
 from billing.money import AMOUNT_QUANTUM, refund_for
 from billing.services import ledger_refund_many
 from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
+from provider.calls import Job, ProviderCalls, is_rate_limited
 from provider.client import MAX_IDS_PER_CALL, OrderStatusResult, ProviderError, ProviderRefused
 from provider.models import Provider
 from provider.services import provider_client
@@ -74,29 +77,59 @@ def _poll_round(provider: Provider) -> PollReport:
     return orders_poll_ids(provider=provider, order_ids=orders_to_poll(provider))
 
 
+# A poll round, like cancels and refills, takes at most this share of the provider's calls in
+# flight: the rest stays free for forwarding, so that a new order never waits behind a round.
+BACKGROUND_SHARE = 0.5
+# A chunk answered "Too many requests" is asked again, at the slower pace, this many times.
+RATE_LIMITED_RETRIES = 3
+
+
 def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
-    """Ask `provider` for the status of these orders (ours, sent to it), 100 a call, and apply the answers."""
-    report = PollReport()
+    """Ask `provider` for the status of these orders (ours, sent to it), 100 a call, several calls at
+    once (provider.calls), and apply each chunk's answers in its own transaction as they come back."""
+    report = PollReport(orders=len(order_ids))
     client = provider_client(provider)
-    ids = order_ids
-    report.orders = len(ids)
-    for start in range(0, len(ids), MAX_IDS_PER_CALL):
-        chunk = ids[start : start + MAX_IDS_PER_CALL]
-        provider_ids = dict(Order.objects.filter(pk__in=chunk).values_list("provider_order_id", "pk"))
+    chunks = deque(
+        order_ids[start : start + MAX_IDS_PER_CALL] for start in range(0, len(order_ids), MAX_IDS_PER_CALL)
+    )
+    again: deque[tuple[dict[int, int], int]] = deque()  # rate-limited chunks and their tries so far
+
+    def next_jobs(_: int) -> list[Job]:  # a chunk at a time: its ids are read when it may go
+        if again:
+            provider_ids, tries = again.popleft()
+        elif chunks:
+            chunk = chunks.popleft()
+            provider_ids, tries = (
+                dict(Order.objects.filter(pk__in=chunk).values_list("provider_order_id", "pk")),
+                0,
+            )
+        else:
+            return []
+        return [
+            Job(call=partial(client.statuses, list(provider_ids)), done=partial(done, provider_ids, tries))
+        ]
+
+    def done(provider_ids: dict[int, int], tries: int, answers) -> None:
+        if is_rate_limited(answers) and tries < RATE_LIMITED_RETRIES:
+            again.append((provider_ids, tries + 1))
+            return
         report.calls += 1
-        try:
-            answers = client.statuses(list(provider_ids))
-        except ProviderError as error:
+        if isinstance(answers, ProviderError):
             # Nothing changes; these orders are the oldest checked and come first next round.
             report.failed_calls += 1
-            report.errors.append(str(error))
-            log.warning("provider %s: status of %d orders not read: %s", provider.name, len(chunk), error)
-            continue
+            report.errors.append(str(answers))
+            log.warning(
+                "provider %s: status of %d orders not read: %s", provider.name, len(provider_ids), answers
+            )
+            return
         by_order = {provider_ids[pid]: answer for pid, answer in answers.items() if pid in provider_ids}
         applied = orders_apply_statuses(answers=by_order, factor=provider.currency_factor)
         report.changed += applied.changed
         report.refunds += applied.refunds
         report.flagged += applied.flagged
+
+    # Run even for no chunk, so that a round's own queries are the same whatever its size.
+    ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_jobs, expected=len(chunks))
     return report
 
 

@@ -20,8 +20,8 @@ from catalog.selectors import services_for
 from orders.errors import INCORRECT_ORDER, REFILL_NOT_FOUND, OrderRefused
 from orders.models import Order
 from orders.selectors import PROGRESS_FIELDS, order_progress, refills_of
+from orders.services.cancels_refills import customer_refill, order_request_cancel, order_request_refill
 from orders.services.idempotency import order_place_idempotent
-from orders.services.requests import customer_refill, order_request_cancel, order_request_refill
 from panel.api.definitions import ACTIONS, Form
 from panel.api.parsing import id_list, id_of, id_or_text
 from panel.models import User

@@ -32,8 +32,8 @@ from catalog.selectors import services_for
 from orders import errors as refusals
 from orders.models import Order, Refill
 from orders.selectors import orders_in_status, refills_of
+from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.idempotency import MAX_KEY_LENGTH, order_place_idempotent
-from orders.services.requests import order_request_cancel, order_request_refill
 from panel.api.parsing import id_of
 from panel.rest.errors import IDEMPOTENCY_HEADER, error_body, error_responses
 from panel.rest.serializers import (

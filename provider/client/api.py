@@ -37,6 +37,7 @@ from provider.client.errors import (
     ProviderRefused,
     ProviderUnreachable,
 )
+from provider.statuses import RefusalKind
 
 MAX_IDS_PER_CALL = 100
 # The largest answer read: a catalog of 5,000 services is about 2 MB. A longer body is not read
@@ -114,6 +115,7 @@ class ProviderClient:
         retries: int = 2,
         backoff: float = 0.5,
         session: requests.Session | None = None,
+        max_connections: int = 16,
     ) -> None:
         self.api_url = api_url
         self._api_key = api_key
@@ -128,7 +130,7 @@ class ProviderClient:
             session = NoRedirectSession()  # a redirect is an answer (see _post), its body unread
             # max_retries=0: urllib3 must never repeat a request on its own; retries are decided here.
             # Bounded: the status line and headers, not only the body, arrive by the call's deadline.
-            adapter = BoundedAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            adapter = BoundedAdapter(pool_connections=4, pool_maxsize=max_connections, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         self._session = session
@@ -360,6 +362,14 @@ class ProviderClient:
         return ProviderOutcomeUnknown(f"{action}: no answer from {self._host}: {text}")
 
     def _parse(self, action: str, status_code: int, body: bytes) -> Any:
+        # A rate limiter's 429 refuses the request whatever its body says (often an HTML page):
+        # nothing was done, and the caller slows down (provider.calls).
+        if status_code == 429:
+            raise ProviderRefused(
+                f"{action}: Too many requests (HTTP 429 from {self._host})",
+                permanent=False,
+                kind=RefusalKind.RATE_LIMIT,
+            )
         # Providers send errors with HTTP 200 (some with 4xx), so only a 5xx is judged by status.
         if status_code >= 500:
             raise ProviderBadAnswer(

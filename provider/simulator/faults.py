@@ -12,6 +12,7 @@ T = TypeVar("T")
 # The actions each fault hits unless `Faults.only` narrows or widens it; None: every action.
 DEFAULT_SCOPE: dict[str, tuple[str, ...] | None] = {
     "latency": None,
+    "rate_limit": None,
     "http_500": None,
     "html": None,
     "truncated_json": None,
@@ -28,8 +29,7 @@ TRANSIENT_REFUSALS = (
     "Not enough funds on balance",
     "neworder.error.not_enough_funds",
     "You have active order with this link. Please wait until order being completed.",
-    "Too many requests, please try again later",
-)
+)  # "Too many requests" is a fault of its own, `rate_limit`: it slows the panel's calls down
 PERMANENT_REFUSALS = (
     "Incorrect service ID",
     "error.incorrect_service_id",
@@ -44,6 +44,7 @@ class Faults:
     all draws come from `seed`, so the same requests meet the same failures.
 
     - `latency`: seconds added before every answer.
+    - `rate_limit`: HTTP 429 `{"error": "Too many requests"}`, before acting.
     - `add_accepted_late`: the order is placed, then the answer waits `late_delay` seconds
       (set it past the client's read timeout).
     - `add_timeout_before_accept`: waits `late_delay` seconds, places nothing, answers nothing.
@@ -61,6 +62,7 @@ class Faults:
 
     seed: int = 0
     latency: float = 0.0
+    rate_limit: float = 0.0
     late_delay: float = 2.0
     add_accepted_late: float = 0.0
     add_timeout_before_accept: float = 0.0

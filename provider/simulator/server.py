@@ -36,6 +36,13 @@ def _flatten(value: Any) -> str:
     return str(value)
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a burst of connections from a client with many calls in
+    # flight overflows it, and the kernel resets connections whose requests were already written.
+    request_queue_size = 1024
+    daemon_threads = True  # a handler sleeping out a fault must not hold up stop()
+
+
 class Simulator(SimState):
     """A live HonestSMM-style provider on loopback, for demos and tests.
 
@@ -64,16 +71,18 @@ class Simulator(SimState):
         )
         self.key = key
         self.url = ""
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._in_flight_lock = threading.Lock()
+        self.in_flight = 0
+        self.peak_in_flight = 0  # the most API calls it was answering at once (a test hook)
 
     def __repr__(self) -> str:
         return f"<Simulator {self.url or 'stopped'}>"
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "Simulator":
-        server = ThreadingHTTPServer((host, port), _Handler)
-        server.daemon_threads = True  # a handler sleeping out a fault must not hold up stop()
+        server = _Server((host, port), _Handler)
         server.simulator = self  # type: ignore[attr-defined]
         self._server = server
         self._stopping.clear()
@@ -120,6 +129,19 @@ class Simulator(SimState):
                 signal.signal(signal.SIGTERM, previous)
             self.stop()
 
+    def reset_peak_in_flight(self) -> None:
+        with self._in_flight_lock:
+            self.peak_in_flight = self.in_flight
+
+    def _call_began(self) -> None:
+        with self._in_flight_lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def _call_ended(self) -> None:
+        with self._in_flight_lock:
+            self.in_flight -= 1
+
     def sleep(self, seconds: float) -> bool:
         """Waits `seconds`, or less if the simulator stops; True if it is stopping."""
         return self._stopping.wait(seconds)
@@ -136,6 +158,8 @@ class Simulator(SimState):
         dice = self.dice
         if dice.faults.latency and dice.in_scope("latency", action) and self.sleep(dice.faults.latency):
             return None
+        if dice.fires("rate_limit", action):
+            return _json({"error": "Too many requests"}, 429)
         if dice.fires("http_500", action):
             return 500, _HTML_500, "text/html"
         if dice.fires("html", action):
@@ -165,6 +189,11 @@ class Simulator(SimState):
             return [asdict(order) for order in self.orders()]
         if hook == "received":
             return [received._asdict() for received in self.received]
+        if hook == "in_flight":
+            return {"in_flight": self.in_flight, "peak": self.peak_in_flight}
+        if hook == "reset_peak_in_flight":
+            self.reset_peak_in_flight()
+            return {"ok": True}
         if hook == "balance":
             return {"balance": str(self.balance)}
         if hook == "set_balance":
@@ -230,7 +259,11 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = _json({"error": "Incorrect request"})
             else:
                 form = {name: _flatten(value) for name, value in params.items() if value is not None}
-                reply = simulator.answer(form)
+                simulator._call_began()
+                try:
+                    reply = simulator.answer(form)
+                finally:
+                    simulator._call_ended()
         elif path.startswith("/_sim/"):
             reply = self._control(simulator, path.removeprefix("/_sim/"), params)
         else:

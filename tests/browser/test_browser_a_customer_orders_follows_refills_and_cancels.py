@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from billing.money import charge_for
 from catalog.pricing import customer_rate
 from orders.models import CancelState, Order, Refill, Submission
+from orders.services.cancels_refills import cancels_send, refills_send
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send, refills_send
 from panel.templatetags.panel_site import money
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

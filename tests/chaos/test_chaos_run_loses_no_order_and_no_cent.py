@@ -36,10 +36,10 @@ from catalog.models import Service, ServiceType
 from orders.errors import OrderRefused
 from orders.models import FINAL, Order, Submission
 from orders.services import forwarding
+from orders.services.cancels_refills import cancels_send, order_request_cancel
 from orders.services.operations import order_attach_provider_id, order_cancel_and_refund
 from orders.services.placing import order_place
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send, order_request_cancel
 from orders.tasks import poll_orders, submit_order
 from provider.simulator import Faults
 from provider.statuses import OrderStatus
@@ -95,6 +95,10 @@ def start_worker(start_process, name: str, *, purge: bool):
     worker = start_process(name, args, env)
     worker.wait_for_output("ready.", timeout=90)
     return worker
+
+
+def sending_now() -> set[int]:
+    return set(Order.objects.filter(submission=Submission.SENDING).values_list("pk", flat=True))
 
 
 def pool_children(worker) -> list[psutil.Process]:
@@ -194,6 +198,9 @@ def test_chaos_run_loses_no_order_and_no_cent(chaos_seed, make_simulator, start_
     placed: list[int] = []
     refused_placements = Counter()
     kills: list[str] = []
+    # A forwarding run keeps several calls open (issue #17): a killed process leaves each of its
+    # orders `sending`, for the sweeper. Every order sending right after a kill, the killed's among them.
+    sending_at_kills: set[int] = set()
     pool_kill_at, worker_kill_at = ORDERS // 3, (2 * ORDERS) // 3
     for index in itertools.count():
         if len(placed) == ORDERS:
@@ -201,11 +208,13 @@ def test_chaos_run_loses_no_order_and_no_cent(chaos_seed, make_simulator, start_
         if len(placed) == pool_kill_at and not kills:
             pid, mid_call = kill_one_pool_process(worker, port)
             kills.append(f"pool process {pid} ({'mid-call' if mid_call else 'idle'})")
+            sending_at_kills |= sending_now()
         if len(placed) == worker_kill_at and len(kills) == 1:
             busy = sum(talking_to(child, port) for child in pool_children(worker))
             os.killpg(worker.popen.pid, signal.SIGKILL)
             worker.popen.wait(30)
             kills.append(f"whole worker ({busy} of {CONCURRENCY} pool processes mid-call)")
+            sending_at_kills |= sending_now()
             worker = start_worker(start_process, "chaos-worker-2", purge=False)
         customer = rng.choice(poor) if rng.random() < 0.03 else rng.choice(rich)
         service = rng.choice(services)
@@ -287,7 +296,7 @@ def test_chaos_run_loses_no_order_and_no_cent(chaos_seed, make_simulator, start_
         f"{CONCURRENCY} pool processes\n"
         f"  unknown: {len(unknown)} ({len(unknown) - len(swept)} after an ambiguous answer, "
         f"{len(swept)} swept after a kill); ambiguous faults on add: {sum(ambiguous.values())}\n"
-        f"  kills: {kills}\n"
+        f"  kills: {kills}; {len(sending_at_kills)} orders sending just after them\n"
         f"  faults fired: {dict(sorted(Counter((f.fault, f.action) for f in fired).items()))}\n"
         f"  placing {placing_took:.0f} s, settled after {settled_took:.0f} s",
         flush=True,
@@ -297,10 +306,9 @@ def test_chaos_run_loses_no_order_and_no_cent(chaos_seed, make_simulator, start_
         if order not in swept:  # unknown after an answer: one of the ambiguous faults hit its add
             assert "No usable answer to add" in order.error, (order.pk, order.error)
             assert ambiguous[order.link] >= 1, (order.pk, order.error)
-    # A killed pool process leaves at most the one order it was sending.
-    processes_killed = 1 + CONCURRENCY
-    assert len(swept) <= processes_killed, [o.pk for o in swept]
-    assert len(unknown) <= sum(ambiguous.values()) + processes_killed
+    # A killed process leaves at most the orders it was sending: none that was not sending then.
+    assert {o.pk for o in swept} <= sending_at_kills, [o.pk for o in swept if o.pk not in sending_at_kills]
+    assert len(unknown) <= sum(ambiguous.values()) + len(sending_at_kills)
 
     for order in orders.values():
         # Sent again only after the provider said "not now": never after an ambiguous answer.

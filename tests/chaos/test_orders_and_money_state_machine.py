@@ -39,17 +39,17 @@ from catalog.models import Service
 from orders.errors import CANCEL_DISABLED, NOT_ENOUGH_FUNDS, REFILL_DISABLED, OrderRefused
 from orders.models import CancelState, Order, OrderEvent, Refill, Submission
 from orders.services import forwarding
-from orders.services.forwarding import order_submit, orders_sweep
-from orders.services.operations import order_attach_provider_id, order_cancel_and_refund, order_resend
-from orders.services.placing import order_place
-from orders.services.polling import FLAG_AFTER_UNKNOWN_POLLS, orders_poll
-from orders.services.requests import (
+from orders.services.cancels_refills import (
     cancels_send,
     order_request_cancel,
     order_request_refill,
     refills_poll,
     refills_send,
 )
+from orders.services.forwarding import order_submit, orders_sweep
+from orders.services.operations import order_attach_provider_id, order_cancel_and_refund, order_resend
+from orders.services.placing import order_place
+from orders.services.polling import FLAG_AFTER_UNKNOWN_POLLS, orders_poll
 from panel.models import User
 from provider.models import Provider
 from provider.simulator import Faults

@@ -4,9 +4,9 @@ no log line, no order error and no order event."""
 import logging
 
 from orders.models import Order, OrderEvent
+from orders.services.cancels_refills import cancels_send, order_request_cancel
 from orders.services.forwarding import order_submit
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send, order_request_cancel
 from provider.models import Provider
 
 

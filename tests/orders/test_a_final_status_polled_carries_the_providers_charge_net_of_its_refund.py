@@ -8,8 +8,8 @@ The clock here jumps at every reading, so any two readings within one call disag
 
 import itertools
 
+from orders.services.cancels_refills import cancels_send, order_request_cancel
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send, order_request_cancel
 from provider.statuses import OrderStatus
 
 

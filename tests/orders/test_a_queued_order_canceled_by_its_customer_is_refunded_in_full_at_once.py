@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from billing.audit import ledger_audit
 from billing.models import Balance, EntryKind, LedgerEntry
 from orders.models import Order, OrderEvent, Submission
+from orders.services.cancels_refills import cancels_send, order_request_cancel
 from orders.services.forwarding import order_submit, orders_sweep
-from orders.services.requests import cancels_send, order_request_cancel
 from provider.statuses import OrderStatus
 
 

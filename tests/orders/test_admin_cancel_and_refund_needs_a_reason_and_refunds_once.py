@@ -9,8 +9,8 @@ from django.urls import reverse
 from billing.audit import ledger_audit
 from billing.models import Balance, EntryKind, LedgerEntry
 from orders.models import CancelState, Order, OrderEvent, Submission
+from orders.services.cancels_refills import cancels_send
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send
 from provider.statuses import OrderStatus
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order, Submission
+from orders.services.cancels_refills import order_request_cancel
 from orders.services.forwarding import SENDING_TIMEOUT
-from orders.services.requests import order_request_cancel
 from provider.statuses import OrderStatus
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from billing.models import EntryKind, LedgerEntry
 from orders.models import Order, OrderEvent
-from orders.services.requests import order_request_cancel
+from orders.services.cancels_refills import order_request_cancel
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from billing.models import Balance, EntryKind, LedgerEntry
 from catalog.models import Service
 from orders.errors import OrderRefused
 from orders.models import CancelState, Order, Submission
+from orders.services.cancels_refills import cancels_send, order_request_cancel
 from orders.services.polling import orders_poll
-from orders.services.requests import cancels_send, order_request_cancel
 from provider.statuses import OrderStatus
 
 

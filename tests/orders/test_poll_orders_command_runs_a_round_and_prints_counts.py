@@ -6,8 +6,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from orders.models import Order, Refill, Submission
+from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.polling import orders_poll
-from orders.services.requests import order_request_cancel, order_request_refill
 from provider.statuses import OrderStatus
 
 

@@ -6,8 +6,8 @@ import pytest
 from catalog.models import Service
 from orders.errors import OrderRefused
 from orders.models import Order, Refill
+from orders.services.cancels_refills import customer_refill, order_request_refill, refills_poll, refills_send
 from orders.services.polling import orders_poll
-from orders.services.requests import customer_refill, order_request_refill, refills_poll, refills_send
 from provider.simulator.orders import REFILL_STEPS
 from provider.statuses import OrderStatus, RefillStatus
 

@@ -4,7 +4,7 @@ ones in bulk and keeps the provider's refill id; `refills_poll` reads their stat
 from decimal import Decimal
 
 from orders.models import Order, OrderEvent, Refill, Submission
-from orders.services.requests import order_request_refill, refills_poll, refills_send
+from orders.services.cancels_refills import order_request_refill, refills_poll, refills_send
 from provider.services import provider_client
 from provider.simulator.orders import REFILL_STEPS
 from provider.statuses import OrderStatus, RefillStatus

@@ -31,6 +31,8 @@ def form_data(provider: Provider, **changes) -> dict:
         "default_markup_percent": "",
         "is_active": "on",
         "low_balance_threshold": str(provider.low_balance_threshold),
+        "max_in_flight": str(provider.max_in_flight),
+        "calls_per_second": "",
     }
     return data | changes
 

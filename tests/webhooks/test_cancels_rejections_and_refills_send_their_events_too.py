@@ -4,10 +4,15 @@ polled or refused."""
 
 import pytest
 
+from orders.services.cancels_refills import (
+    order_request_cancel,
+    order_request_refill,
+    refills_poll,
+    refills_send,
+)
 from orders.services.forwarding import order_submit
 from orders.services.operations import order_cancel_and_refund
 from orders.services.polling import orders_poll
-from orders.services.requests import order_request_cancel, order_request_refill, refills_poll, refills_send
 from provider.simulator.orders import REFILL_STEPS
 from provider.statuses import OrderStatus
 from webhooks.models import EventType

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from orders.services.cancels_refills import cancels_send, refills_poll, refills_send
 from orders.services.polling import orders_poll_all
-from orders.services.requests import cancels_send, refills_poll, refills_send
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """`make run`: the whole panel in the foreground, with prefixed logs.
 
-Web (gunicorn), a Celery worker, Celery beat and, when no provider is configured, the
-provider simulator run under honcho. Ctrl-C or SIGTERM stops them all, then the embedded
+Web (gunicorn), two Celery workers (forwarding; the rest), Celery beat and, when no provider
+is configured, the provider simulator run under honcho. Ctrl-C or SIGTERM stops them all, then the embedded
 database if this panel runs on it.
 """
 
@@ -94,6 +94,9 @@ class Command(BaseCommand):
         return {
             "web": f"{py} -m gunicorn panel.wsgi -b {host}:{port} --workers 2 --threads 4 "
             "--access-logfile - --graceful-timeout 5",
-            "worker": f"{py} -m celery -A panel worker -l INFO -c 2",
+            # A worker per queue (panel/settings.py): forwarding's tasks start at once whatever the
+            # background worker is doing. A forwarding run keeps its provider's calls open in threads.
+            "worker": f"{py} -m celery -A panel worker -l INFO -c 2 -Q forwarding -n forwarding@%h",
+            "background": f"{py} -m celery -A panel worker -l INFO -c 2 -Q celery -n background@%h",
             "beat": f"{py} -m celery -A panel beat -l INFO",
         }

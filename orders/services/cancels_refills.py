@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +23,8 @@ from orders.errors import (
 from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
 from orders.selectors import order_cancel_refusal, order_refill_refusal, refills_of
 from orders.services.operations import order_reject_and_refund
+from orders.services.polling import BACKGROUND_SHARE
+from provider.calls import Job, ProviderCalls
 from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider
 from provider.services import provider_client
@@ -104,20 +107,32 @@ class ForwardReport:
     failed_calls: int = 0
 
 
-def _chunks_by_provider(
+def _run_chunks(
     rows: Iterable[tuple[int, int, Any]],
-) -> Iterator[tuple[Provider, ProviderClient, dict[Any, int]]]:
-    """From (provider id, our id, the provider's id) rows: each provider's client with chunks of
-    up to 100 ids, as {the provider's id: our id}."""
+    call: Callable[[ProviderClient, list[Any]], dict[Any, Any]],
+    apply: Callable[[Provider, dict[Any, int], Any], None],
+) -> None:
+    """From (provider id, our id, the provider's id) rows: for each provider, `call` on chunks of up
+    to 100 of its ids, several at once (provider.calls), and `apply(provider, {the provider's id: our
+    id}, the answers or a ProviderError)` here, in its own transaction, as each answer comes back."""
     by_provider: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for provider_id, pk, remote_id in rows:
         by_provider[provider_id].append((pk, remote_id))
     for provider in Provider.objects.filter(pk__in=list(by_provider)):
         client = provider_client(provider)
         items = by_provider[provider.pk]
-        for start in range(0, len(items), MAX_IDS_PER_CALL):
-            chunk = items[start : start + MAX_IDS_PER_CALL]
-            yield provider, client, {remote_id: pk for pk, remote_id in chunk}
+        chunks = deque(
+            {remote_id: pk for pk, remote_id in items[start : start + MAX_IDS_PER_CALL]}
+            for start in range(0, len(items), MAX_IDS_PER_CALL)
+        )
+
+        def next_jobs(_: int, chunks=chunks, client=client, provider=provider) -> list[Job]:
+            if not chunks:
+                return []
+            ours = chunks.popleft()
+            return [Job(call=partial(call, client, list(ours)), done=partial(apply, provider, ours))]
+
+        ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_jobs, expected=len(chunks))
 
 
 def cancels_send() -> ForwardReport:
@@ -126,14 +141,13 @@ def cancels_send() -> ForwardReport:
     pending = Order.objects.filter(
         cancel_state=CancelState.REQUESTED, submission=Submission.SENT
     ).values_list("provider_id", "pk", "provider_order_id")
-    for provider, client, ours in _chunks_by_provider(pending):
-        try:
-            answers = client.cancel(list(ours))
-        except ProviderError as error:
+
+    def apply(provider: Provider, ours: dict[Any, int], answers: Any) -> None:
+        if isinstance(answers, ProviderError):
             # `cancel` may have reached the provider; asking again later is harmless.
             report.failed_calls += 1
-            log.warning("provider %s: cancels not forwarded: %s", provider.name, error)
-            continue
+            log.warning("provider %s: cancels not forwarded: %s", provider.name, answers)
+            return
         answers = {ours[pid]: answer for pid, answer in answers.items() if pid in ours}
         accepted = [pk for pk, answer in answers.items() if answer is True]
         refused = {pk: answer for pk, answer in answers.items() if isinstance(answer, ProviderRefused)}
@@ -150,6 +164,8 @@ def cancels_send() -> ForwardReport:
             OrderEvent.objects.bulk_create(events)
         report.sent += len(accepted)
         report.refused += len(refused)
+
+    _run_chunks(pending, ProviderClient.cancel, apply)
     return report
 
 
@@ -163,13 +179,12 @@ def refills_send() -> ForwardReport:
     queued = Refill.objects.filter(submission=Submission.QUEUED).values_list(
         "order__provider_id", "pk", "order__provider_order_id"
     )
-    for provider, client, ours in _chunks_by_provider(queued):
-        try:
-            answers = client.refills(list(ours))
-        except ProviderError as error:
+
+    def apply(provider: Provider, ours: dict[Any, int], answers: Any) -> None:
+        if isinstance(answers, ProviderError):
             report.failed_calls += 1
-            log.warning("provider %s: refills not forwarded: %s", provider.name, error)
-            continue
+            log.warning("provider %s: refills not forwarded: %s", provider.name, answers)
+            return
         with transaction.atomic():
             refills = _locked_refills(ours)
             by_pk = {refill.pk: refill for refill in refills}
@@ -188,22 +203,24 @@ def refills_send() -> ForwardReport:
                     report.sent += 1
             Refill.objects.bulk_update(refills, ["submission", "status", "error", "provider_refill_id"])
             webhook_events_record(changes=changes)
+
+    _run_chunks(queued, ProviderClient.refills, apply)
     return report
 
 
 def refills_poll() -> int:
     """Read the status of forwarded, unfinished refills, 100 a call. Returns how many changed."""
-    changed = 0
     open_refills = Refill.objects.filter(submission=Submission.SENT).exclude(status__in=FINAL_REFILL_STATUSES)
     rows = open_refills.order_by(F("last_checked_at").asc(nulls_first=True), "pk").values_list(
         "order__provider_id", "pk", "provider_refill_id"
     )
-    for provider, client, ours in _chunks_by_provider(rows):
-        try:
-            answers = client.refill_statuses(list(ours))
-        except ProviderError as error:
-            log.warning("provider %s: refill statuses not read: %s", provider.name, error)
-            continue
+    changed = 0
+
+    def apply(provider: Provider, ours: dict[Any, int], answers: Any) -> None:
+        nonlocal changed
+        if isinstance(answers, ProviderError):
+            log.warning("provider %s: refill statuses not read: %s", provider.name, answers)
+            return
         now = timezone.now()
         with transaction.atomic():
             refills = _locked_refills(ours)
@@ -222,4 +239,6 @@ def refills_poll() -> int:
                 refill.last_checked_at = now
             Refill.objects.bulk_update(refills, ["status", "last_checked_at"])
             webhook_events_record(changes=changes)
+
+    _run_chunks(rows, ProviderClient.refill_statuses, apply)
     return changed

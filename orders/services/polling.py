@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from billing.money import AMOUNT_QUANTUM, refund_for
+from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, refund_for
 from billing.services import ledger_refund_many
 from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
 from provider.calls import Job, ProviderCalls, is_rate_limited
@@ -161,6 +161,18 @@ def _unreadable(answer: OrderStatusResult | ProviderRefused) -> bool:
     return answer.status == OrderStatus.PARTIAL and answer.remains is None
 
 
+def _out_of_bounds(answer: OrderStatusResult | ProviderRefused, factor: Decimal) -> str | None:
+    """Why `answer` cannot be stored: a number out of its column's bounds (the client's reading, or
+    the charge in our currency), which would fail the chunk's write every round."""
+    if isinstance(answer, ProviderRefused):
+        return None
+    if answer.problem is not None:
+        return answer.problem
+    if answer.charge is not None and answer.charge * factor > MAX_AMOUNT:
+        return f"charge {answer.charge} (times {factor}) out of bounds"
+    return None
+
+
 def orders_apply_statuses(
     *, answers: dict[int, OrderStatusResult | ProviderRefused], factor: Decimal = Decimal(1)
 ) -> Applied:
@@ -177,15 +189,25 @@ def orders_apply_statuses(
             order.last_checked_at = now
             if order.status in FINAL:
                 continue  # a late, repeated or contradictory answer: final is final
+            problem = _out_of_bounds(answer, factor)
+            if problem is not None:
+                # Nothing of it is applied (its status neither); the rest of the chunk is.
+                if not order.flagged:
+                    order.flagged = True
+                    applied.flagged += 1
+                    events.append(
+                        OrderEvent(order=order, message=f"Flagged: the provider answered {problem}"[:500])
+                    )
+                continue
             if _unreadable(answer):
                 order.unknown_polls += 1
                 if order.unknown_polls >= FLAG_AFTER_UNKNOWN_POLLS and not order.flagged:
                     order.flagged = True
                     applied.flagged += 1
                     what = (
-                        answer.message
+                        answer.message[:300]
                         if isinstance(answer, ProviderRefused)
-                        else f"status {answer.raw_status!r}"
+                        else f"status {answer.raw_status[:100]!r}"
                         + (" without remains" if answer.status == OrderStatus.PARTIAL else "")
                     )
                     events.append(

@@ -11,6 +11,12 @@ from provider.statuses import OrderStatus, RefillStatus, normalize_order_status,
 
 T = TypeVar("T")
 
+# Bounds of the numbers a provider sends, those of the columns they are stored in: one number past
+# them would fail the write of everything read with it (a chunk of 100 statuses), again each round.
+MAX_COUNT = 2**63 - 1  # a BigIntegerField: start_count, remains, the provider's order id
+MAX_CHARGE = Decimal(10) ** 13 - Decimal("0.00001")  # an amount column (billing.money.MAX_AMOUNT)
+MAX_REFILL_ID = 64  # characters of Refill.provider_refill_id
+
 log = logging.getLogger("provider.client")
 
 
@@ -55,6 +61,9 @@ class OrderStatusResult:
     start_count: int | None
     remains: int | None  # never negative: over-delivery reads as 0
     currency: str | None
+    # Why the answer cannot be used, when a number in it is out of bounds, not finite, or a list
+    # or an object (the order is flagged for an admin and nothing of the answer is applied).
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,14 +180,40 @@ def parse_services(items: list[Any]) -> ServiceList:
     return ServiceList(services, unreadable)
 
 
+def out_of_bounds(value: Any, field: str, low: Decimal | int, high: Decimal | int) -> str | None:
+    """Why `value` cannot be stored as `field`: a list or an object, a number that is not finite or
+    not within [low, high]. None when it can, or when it is text that is no number at all ("n/a"),
+    which `lenient` reads as missing."""
+    if isinstance(value, list | dict):
+        return f"{field} is not a number: {str(value)[:40]!r}"
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or not low <= number <= high:
+        return f"{field} {str(value)[:40]!r} is out of bounds"
+    return None
+
+
 def parse_order_status(item: Any) -> OrderStatusResult:
     if not isinstance(item, dict):
         raise ProviderBadAnswer("an order status is not an object")
     raw = item.get("status")
+    problems = [
+        out_of_bounds(item.get("charge"), "charge", 0, MAX_CHARGE),
+        out_of_bounds(item.get("start_count"), "start_count", 0, MAX_COUNT),
+        out_of_bounds(item.get("remains"), "remains", -MAX_COUNT, MAX_COUNT),  # below 0: over-delivery
+    ]
+    problem = "; ".join(p for p in problems if p) or None
+    if problem:
+        log.warning("provider answer: %s", problem)
+        return OrderStatusResult(None, str(raw)[:100], None, None, None, None, problem=problem)
     remains = lenient(as_int, item.get("remains"), "remains")
     return OrderStatusResult(
         status=normalize_order_status(raw),
-        raw_status="" if raw is None else str(raw),
+        raw_status="" if raw is None else str(raw)[:100],
         charge=lenient(as_decimal, item.get("charge"), "charge"),
         start_count=lenient(as_int, item.get("start_count"), "start_count"),
         remains=None if remains is None else max(remains, 0),
@@ -193,4 +228,6 @@ def parse_refill_status(raw: Any) -> RefillStatusResult:
 def parse_refill_id(value: Any) -> str:
     if isinstance(value, bool | dict | list) or as_text(value) is None:
         raise ProviderBadAnswer("the answer has no refill id")
+    if len(str(value).strip()) > MAX_REFILL_ID:
+        raise ProviderBadAnswer(f"the refill id is longer than {MAX_REFILL_ID} characters")
     return str(value).strip()

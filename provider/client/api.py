@@ -14,6 +14,8 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError
 
 from panel.http import BoundedAdapter, NoRedirectSession, watched_exchange
 from provider.client.answers import (
+    MAX_CHARGE,
+    MAX_COUNT,
     Balance,
     OrderStatusResult,
     RefillStatusResult,
@@ -168,7 +170,7 @@ class ProviderClient:
             if value is not None:
                 form[name] = int(value) if isinstance(value, bool) else value
         order_id = as_int(field_of(self._call("add", form, _retry_never), "order"), "order")
-        if order_id <= 0:
+        if not 0 < order_id <= MAX_COUNT:
             raise ProviderBadAnswer(f"add: the order id is {order_id}")
         return order_id
 
@@ -208,9 +210,10 @@ class ProviderClient:
 
     def balance(self) -> Balance:
         answer = self._call("balance", {}, _retry_reads)
-        return Balance(
-            as_decimal(field_of(answer, "balance"), "balance"), as_text(field_of(answer, "currency")) or ""
-        )
+        amount = as_decimal(field_of(answer, "balance"), "balance")
+        if abs(amount) > MAX_CHARGE:  # it is stored in an amount column
+            raise ProviderBadAnswer(f"balance: {amount} is out of bounds")
+        return Balance(amount, as_text(field_of(answer, "currency")) or "")
 
     # -- answers ----------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from provider.statuses import PERMANENT_KINDS, RefusalKind, classify_refusal
 
+MAX_MESSAGE = 300  # characters of a provider's error text that are kept
+
 
 class ProviderError(Exception):
     """A provider call that did not give a usable answer.
@@ -32,7 +34,9 @@ class ProviderRefused(ProviderError):
     @classmethod
     def from_text(cls, message: str) -> "ProviderRefused":
         kind = classify_refusal(message)
-        return cls(message, permanent=kind in PERMANENT_KINDS, kind=kind)
+        # Cut: the text ends up in order events (500 characters) and errors; a provider's page-long
+        # "error" must not fail the write of a whole chunk.
+        return cls(message[:MAX_MESSAGE], permanent=kind in PERMANENT_KINDS, kind=kind)
 
     def __repr__(self) -> str:
         return f"ProviderRefused({self.message!r}, permanent={self.permanent}, kind={self.kind.value!r})"

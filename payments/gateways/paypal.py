@@ -202,8 +202,9 @@ class PayPalGateway:
             "POST",
             f"/v2/checkout/orders/{order_id}/capture",
             what="PayPal capture",
+            # No PayPal-Request-Id: a second capture is refused as ORDER_ALREADY_CAPTURED and the
+            # order looked up, where a cached refusal under a reused id would hide a later approval.
             body={},
-            request_id=f"panel-capture-{payment.pk}",
         )
         issue = _issue(data)
         if status == 422 and issue == "ORDER_ALREADY_CAPTURED":

@@ -26,6 +26,7 @@ from payments.gateways.support import (
     gateway_call,
     gateway_session,
     lower_headers,
+    malformed,
     panel_id,
     parse_decimal,
     scrubbed,
@@ -145,7 +146,8 @@ class NowPaymentsGateway:
         expected = ipn_signature(payload, settings.NOWPAYMENTS_IPN_SECRET)
         if not hmac.compare_digest(expected, signature):
             raise SignatureInvalid("NOWPayments signature does not verify.")
-        return [self._event(payload, source="ipn")]
+        with malformed("NOWPayments IPN"):
+            return [self._event(payload, source="ipn")]
 
     def _event(self, data: Mapping[str, Any], *, source: str) -> GatewayEvent:
         status = str(data.get("payment_status", ""))
@@ -175,7 +177,8 @@ class NowPaymentsGateway:
             payment.pk
         ):
             return []
-        return [self._event(data, source="fetch")]
+        with malformed("NOWPayments payment"):
+            return [self._event(data, source="fetch")]
 
     def payment_fetch(self, *, payment: Payment) -> list[GatewayEvent]:
         """NOWPayments is asked by its own payment id (an invoice gets one when the customer picks

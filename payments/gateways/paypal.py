@@ -31,6 +31,7 @@ from payments.gateways.support import (
     gateway_timeout,
     json_answer,
     lower_headers,
+    malformed,
     panel_id,
     parse_decimal,
     scrubbed,
@@ -208,12 +209,14 @@ class PayPalGateway:
         )
         issue = _issue(data)
         if status == 422 and issue == "ORDER_ALREADY_CAPTURED":
-            return self._order_events(self._order(order_id))
+            with malformed("PayPal order"):
+                return self._order_events(self._order(order_id))
         if status == 422 and issue in {"ORDER_NOT_APPROVED", "PAYER_ACTION_REQUIRED"}:
             return []  # the customer came back without approving: nothing happened
         if status == 422 and issue in {"INSTRUMENT_DECLINED", "TRANSACTION_REFUSED"}:
             return []  # PayPal sends the customer back to choose another way to pay; still open
-        return self._order_events(self._ok(status, data, "PayPal capture"))
+        with malformed("PayPal capture"):
+            return self._order_events(self._ok(status, data, "PayPal capture"))
 
     def _order(self, order_id: str) -> dict[str, Any]:
         status, data = self._call("GET", f"/v2/checkout/orders/{order_id}", what="PayPal order lookup")
@@ -258,7 +261,8 @@ class PayPalGateway:
             # Approved but never captured (the customer closed the window before coming back):
             # intent CAPTURE means the customer agreed to pay; taking it is what their return does.
             return self._capture(payment)
-        return self._order_events(order)
+        with malformed("PayPal order"):
+            return self._order_events(order)
 
     # --- webhooks ---------------------------------------------------------------------------------
 
@@ -271,6 +275,10 @@ class PayPalGateway:
         resource = event.get("resource") if isinstance(event, dict) else None
         if not isinstance(resource, dict):
             raise GatewayError("PayPal event without a resource.")
+        with malformed("PayPal event"):
+            return self._events(event, resource)
+
+    def _events(self, event: Mapping[str, Any], resource: Mapping[str, Any]) -> list[GatewayEvent]:
         event_id, event_type = str(event.get("id", "")), str(event.get("event_type", ""))
         raw = scrubbed(event)
         if event_type in {"PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.DENIED", "PAYMENT.CAPTURE.PENDING"}:

@@ -23,6 +23,7 @@ from payments.gateways.support import (
     gateway_session,
     gateway_timeout,
     lower_headers,
+    malformed,
     panel_id,
     scrubbed,
     to_minor,
@@ -130,17 +131,20 @@ class StripeGateway:
             raise SignatureInvalid("Stripe signature does not verify.") from None
         except ValueError:
             raise SignatureInvalid("Stripe webhook body is not JSON.") from None
+        except Exception:  # signed, but not an event the library can build (a list, a number)
+            raise GatewayError("Stripe webhook is not an event.") from None
         event = json.loads(body, parse_float=Decimal)
         if not isinstance(event, dict) or not isinstance(event.get("data"), dict):
             raise GatewayError("Stripe event without data.")
         obj = event["data"].get("object")
         if not isinstance(obj, dict):
             raise GatewayError("Stripe event without an object.")
-        return [
-            self._event(
-                event_id=str(event.get("id", "")), kind_of=str(event.get("type", "")), obj=obj, raw=event
-            )
-        ]
+        with malformed("Stripe event"):
+            return [
+                self._event(
+                    event_id=str(event.get("id", "")), kind_of=str(event.get("type", "")), obj=obj, raw=event
+                )
+            ]
 
     def _event(self, *, event_id: str, kind_of: str, obj: dict[str, Any], raw: Any) -> GatewayEvent:
         if kind_of.startswith("checkout.session."):

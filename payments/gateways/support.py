@@ -4,7 +4,8 @@ session, amounts between Decimal and a gateway's units, and payloads cleaned for
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -109,3 +110,13 @@ def gateway_call(session: requests.Session, method: str, url: str, *, what: str,
     except requests.RequestException as exc:
         raise GatewayError(f"{what} failed: {type(exc).__name__}") from None
     return json_answer(response, what)
+
+
+@contextmanager
+def malformed(what: str) -> Iterator[None]:
+    """Turns a verified payload of an unexpected shape (a list where an object was, a field
+    missing) into a GatewayError: refused with a clear answer, never a 500."""
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError):
+        raise GatewayError(f"{what} is not of the shape the gateway documents.") from None

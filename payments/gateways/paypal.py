@@ -296,7 +296,13 @@ class PayPalGateway:
                 )
             ]
         if event_type in {"PAYMENT.CAPTURE.REFUNDED", "PAYMENT.CAPTURE.REVERSED"}:
-            capture = self._capture_lookup(_up_capture_id(resource))
+            related = (resource.get("supplementary_data") or {}).get("related_ids") or {}
+            # A reversal may carry the capture itself; a refund names its capture by its `up` link.
+            capture = (
+                resource
+                if related.get("order_id") and "refund" not in str(event.get("resource_type"))
+                else (self._capture_lookup(_up_capture_id(resource)))
+            )
             total = (
                 ((resource.get("seller_payable_breakdown") or {}).get("total_refunded_amount"))
                 or (

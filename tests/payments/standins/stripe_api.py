@@ -9,7 +9,7 @@ import hmac
 import re
 import time
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from tests.payments.standins.server import Delivery, Reply, Request, StandIn, json_bytes
 
@@ -107,6 +107,20 @@ class StripeStandIn(StandIn):
             return 200, session
 
     # --- what happens at Stripe ------------------------------------------------------------------------
+
+    def session_for(self, reference: str, minor: int, currency: str) -> str:
+        """A session the panel did not create (another account's, a forger's own) naming `reference`."""
+        form = {
+            "mode": "payment",
+            "client_reference_id": reference,
+            "line_items[0][quantity]": "1",
+            "line_items[0][price_data][currency]": currency.lower(),
+            "line_items[0][price_data][unit_amount]": str(minor),
+            "metadata[panel_payment_id]": reference,
+            "payment_intent_data[metadata][panel_payment_id]": reference,
+        }
+        request = Request("POST", "/v1/checkout/sessions", {}, {}, urlencode(form).encode())
+        return self._create(request)[1]["id"]
 
     def complete(self, session_id: str, *, paid: bool = True, amount_total: int | None = None) -> Delivery:
         """The customer pays (or, `paid=False`, starts a delayed method): checkout.session.completed."""

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "billing",
     "orders",
     "webhooks",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,36 @@ WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
 # Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own
 # network). Development only: in production a customer could use it to reach internal services.
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", DEBUG)
+
+# --- Payment gateways (payments/gateways/): each is offered only when its secrets are set ---------
+# Seconds to connect to a gateway, and to wait for its answer (the whole answer within the two).
+PAYMENTS_GATEWAY_CONNECT_TIMEOUT = env.decimal(
+    "PAYMENTS_GATEWAY_CONNECT_TIMEOUT", Decimal("5"), min=Decimal("0.1")
+)
+PAYMENTS_GATEWAY_READ_TIMEOUT = env.decimal(
+    "PAYMENTS_GATEWAY_READ_TIMEOUT", Decimal("20"), min=Decimal("0.1")
+)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", "https://api.stripe.com")
+PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", "")
+PAYPAL_CLIENT_SECRET = env.str("PAYPAL_CLIENT_SECRET", "")
+PAYPAL_WEBHOOK_ID = env.str("PAYPAL_WEBHOOK_ID", "")
+PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", "https://api-m.paypal.com")
+# Origins (scheme and host) a webhook's signing certificate may come from: a forged webhook names
+# a certificate of its own making, so only PayPal's hosts are trusted.
+PAYPAL_CERT_ORIGINS = env.list(
+    "PAYPAL_CERT_ORIGINS",
+    [
+        "https://api.paypal.com",
+        "https://api-m.paypal.com",
+        "https://api.sandbox.paypal.com",
+        "https://api-m.sandbox.paypal.com",
+    ],
+)
+NOWPAYMENTS_API_KEY = env.str("NOWPAYMENTS_API_KEY", "")
+NOWPAYMENTS_IPN_SECRET = env.str("NOWPAYMENTS_IPN_SECRET", "")
+NOWPAYMENTS_API_BASE = env.str("NOWPAYMENTS_API_BASE", "https://api.nowpayments.io")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -285,6 +285,11 @@ API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", 600, min=1)
 # Calls with a missing or wrong key per client address (an IPv6 /64) per minute; past it that
 # address gets "Too many requests" for the rest of the minute, so keys cannot be guessed quickly.
 API_INVALID_KEY_LIMIT_PER_MINUTE = env.int("API_INVALID_KEY_LIMIT_PER_MINUTE", 30, min=1)
+# How many proxies in front of the panel append to X-Forwarded-For (1: the compose Caddy). 0 reads
+# REMOTE_ADDR: behind a proxy that is the proxy's address, one limit for every client. allauth's
+# limits read the same number (panel.clientip for the API's).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, min=0, max=10)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # The largest request body the API reads, in bytes; DATA_UPLOAD_MAX_MEMORY_SIZE applies as well.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", 1024 * 1024, min=1024)
 # Seconds an API key's owner is kept in the cache, sparing PostgreSQL one lookup per call. A key
@@ -381,7 +386,9 @@ ACCOUNT_SESSION_REMEMBER = None  # ask ("Remember me")
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PANEL_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
-# Per IP and per account ("key"); failed logins also lock the account for a while.
+# Per client address (panel.clientip) and per account and address ("key", panel.clientip's
+# AccountAdapter): failed logins lock the account for a while, but only for the address that failed.
+ACCOUNT_ADAPTER = "panel.clientip.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

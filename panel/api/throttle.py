@@ -9,14 +9,14 @@ memory cache in development. A counter lives two minutes and is never read again
   clients treat any other status as a network failure) and a Retry-After header: the seconds
   until the next minute.
 - A call with a missing or wrong key counts against the address it came from (an IPv4 address,
-  or the /64 of an IPv6 one). Past settings.API_INVALID_KEY_LIMIT_PER_MINUTE of them, every call
-  from that address is refused until the minute ends, before its key is even looked up: keys
-  cannot be tried quickly. (A valid key behind the same address waits too; for a minute at most.)
+  or the /64 of an IPv6 one; read past settings.TRUSTED_PROXY_COUNT proxies, panel.clientip).
+  Past settings.API_INVALID_KEY_LIMIT_PER_MINUTE of them, every call from that address is refused
+  until the minute ends, before its key is even looked up: keys cannot be tried quickly. (A valid
+  key behind the same address waits too; for a minute at most.)
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import math
 import time
@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from panel.apikeys import api_key_customer
+from panel.clientip import client_address
 from panel.models import User
 
 _TTL = 120
@@ -63,15 +64,9 @@ def customer_call(customer_id: int) -> int | None:
 
 
 def address_of(request: HttpRequest) -> str:
-    """Who a bad key is counted against: REMOTE_ADDR, an IPv6 one widened to its /64."""
-    raw = request.META.get("REMOTE_ADDR") or ""
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
+    """Who a bad key is counted against: the client's address (behind TRUSTED_PROXY_COUNT proxies),
+    an IPv6 one widened to its /64."""
+    return client_address(request)
 
 
 def address_blocked(address: str) -> int | None:

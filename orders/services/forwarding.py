@@ -77,7 +77,7 @@ def _add(client: ProviderClient, order: Order) -> int | ProviderError:
 
 
 def _settle(order: Order, answer: int | ProviderError) -> str:
-    """Writes what the answer to an order's `add` means (design.md rule 3)."""
+    """Writes what the answer to an order's `add` means (docs/design.md rule 3)."""
     if isinstance(answer, ProviderRefused):
         if answer.permanent:
             return _reject(order, answer.message)

@@ -14,10 +14,12 @@ from django.db import connection
 
 from billing.models import Balance, EntryKind, LedgerEntry
 from orders.models import Order
+from payments.models import CREDITED_STATES, Payment
 
 _BALANCE = connection.ops.quote_name(Balance._meta.db_table)
 _LEDGER = connection.ops.quote_name(LedgerEntry._meta.db_table)
 _ORDER = connection.ops.quote_name(Order._meta.db_table)
+_PAYMENT = connection.ops.quote_name(Payment._meta.db_table)
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,20 @@ class LedgerSummary:
 # balance row is locked, so they follow the order in which the balance moved.
 _BALANCES_SQL = f"""
 WITH sums AS (
-    SELECT customer_id, SUM(amount) AS total, COUNT(*) AS entries, MAX(id) AS last_id
+    SELECT customer_id, SUM(amount) AS total, SUM(debt_change) AS debt, COUNT(*) AS entries,
+           MAX(id) AS last_id
     FROM {_LEDGER} GROUP BY customer_id
 )
 SELECT COALESCE(b.customer_id, s.customer_id), b.amount, COALESCE(s.total, 0), COALESCE(s.entries, 0),
-       last.id, last.balance_after
+       last.id, last.balance_after, b.debt, COALESCE(s.debt, 0)
 FROM {_BALANCE} b
 FULL OUTER JOIN sums s ON s.customer_id = b.customer_id
 LEFT JOIN {_LEDGER} last ON last.id = s.last_id
 WHERE COALESCE(b.amount, 0) <> COALESCE(s.total, 0)
    OR b.amount < 0
    OR last.balance_after <> COALESCE(b.amount, 0)
+   OR COALESCE(b.debt, 0) <> COALESCE(s.debt, 0)
+   OR b.debt < 0
 ORDER BY 1
 """  # noqa: S608
 
@@ -101,10 +106,74 @@ ORDER BY o.id
 """  # noqa: S608
 
 
+# A gateway payment in a credited state (paid, refunded, disputed) has one deposit entry of its
+# amount and, with a bonus, one bonus entry of it; any other payment has neither, nor reversals.
+# What its reversals took back (from the balance or into debt) never exceeds what was credited.
+_PAYMENTS_SQL = f"""
+SELECT p.id, p.customer_id, p.state, p.amount, p.bonus,
+       COALESCE(e.deposits, 0), COALESCE(e.deposited, 0), COALESCE(e.bonuses, 0), COALESCE(e.bonused, 0),
+       COALESCE(e.reversed, 0), COALESCE(e.bonus_reversed, 0),
+       COALESCE(e.min_customer, p.customer_id), COALESCE(e.max_customer, p.customer_id)
+FROM {_PAYMENT} p
+LEFT JOIN (
+    SELECT payment_id,
+           COUNT(*) FILTER (WHERE kind = %(deposit)s) AS deposits,
+           SUM(amount) FILTER (WHERE kind = %(deposit)s) AS deposited,
+           COUNT(*) FILTER (WHERE kind = %(bonus)s) AS bonuses,
+           SUM(amount) FILTER (WHERE kind = %(bonus)s) AS bonused,
+           SUM(debt_change - amount) FILTER (WHERE kind = %(reversal)s) AS reversed,
+           SUM(debt_change - amount) FILTER (WHERE kind = %(bonus_reversal)s) AS bonus_reversed,
+           MIN(customer_id) AS min_customer, MAX(customer_id) AS max_customer
+    FROM {_LEDGER} WHERE payment_id IS NOT NULL GROUP BY payment_id
+) e ON e.payment_id = p.id
+WHERE COALESCE(e.deposits, 0) <> CASE WHEN p.state = ANY(%(credited)s) THEN 1 ELSE 0 END
+   OR COALESCE(e.deposited, 0) <> CASE WHEN p.state = ANY(%(credited)s) THEN p.amount ELSE 0 END
+   OR COALESCE(e.bonuses, 0) <> CASE WHEN p.state = ANY(%(credited)s) AND p.bonus > 0 THEN 1 ELSE 0 END
+   OR COALESCE(e.bonused, 0) <> CASE WHEN p.state = ANY(%(credited)s) THEN p.bonus ELSE 0 END
+   OR COALESCE(e.reversed, 0) > COALESCE(e.deposited, 0)
+   OR COALESCE(e.bonus_reversed, 0) > COALESCE(e.bonused, 0)
+   OR e.min_customer <> p.customer_id OR e.max_customer <> p.customer_id
+ORDER BY p.id
+"""  # noqa: S608
+
+
+def _payment_problems(cursor) -> list[Problem]:
+    cursor.execute(
+        _PAYMENTS_SQL,
+        {
+            "deposit": EntryKind.DEPOSIT.value,
+            "bonus": EntryKind.BONUS.value,
+            "reversal": EntryKind.REVERSAL.value,
+            "bonus_reversal": EntryKind.BONUS_REVERSAL.value,
+            "credited": [state.value for state in CREDITED_STATES],
+        },
+    )
+    problems = []
+    for row in cursor.fetchall():
+        (payment_id, customer_id, state, amount, bonus, deposits, deposited, bonuses, bonused,
+         reversed_, bonus_reversed, low, high) = row  # fmt: skip
+        credited = state in CREDITED_STATES
+
+        def add(message: str, customer_id: int = customer_id, payment_id: int = payment_id) -> None:
+            problems.append(Problem(f"payment {payment_id} {message}", customer_id))
+
+        if deposits != (1 if credited else 0) or deposited != (amount if credited else 0):
+            add(f"is {state} with {deposits} deposit entries summing to {deposited} (amount {amount})")
+        if bonuses != (1 if credited and bonus > 0 else 0) or bonused != (bonus if credited else 0):
+            add(f"is {state} with {bonuses} bonus entries summing to {bonused} (bonus {bonus})")
+        if reversed_ > deposited:
+            add(f"reversals ({reversed_}) exceed its deposit ({deposited})")
+        if bonus_reversed > bonused:
+            add(f"bonus reversals ({bonus_reversed}) exceed its bonus ({bonused})")
+        if low != customer_id or high != customer_id:
+            add("has ledger entries of another customer")
+    return problems
+
+
 def _balance_problems(cursor) -> list[Problem]:
     cursor.execute(_BALANCES_SQL)
     problems = []
-    for customer_id, amount, total, entries, last_id, last_after in cursor.fetchall():
+    for customer_id, amount, total, entries, last_id, last_after, debt, debt_total in cursor.fetchall():
         if amount is None:
             problems.append(
                 Problem(f"no balance row, but its {entries} ledger entries sum to {total}", customer_id)
@@ -122,6 +191,15 @@ def _balance_problems(cursor) -> list[Problem]:
                     customer_id,
                 )
             )
+        if (debt or 0) != debt_total:
+            problems.append(
+                Problem(
+                    f"debt is {debt or 0}, but its ledger entries' debt changes sum to {debt_total}",
+                    customer_id,
+                )
+            )
+        if debt is not None and debt < 0:
+            problems.append(Problem(f"debt is negative: {debt}", customer_id))
     return problems
 
 
@@ -169,10 +247,17 @@ def ledger_audit() -> list[Problem]:
 
     Checks: each balance equals the sum of its ledger entries and is not negative; each entry's
     `balance_after` is the running sum (so the latest equals the balance); each order has one
-    charge entry of -charge and at most one refund, equal to `refunded`, never above the charge.
+    charge entry of -charge and at most one refund, equal to `refunded`, never above the charge;
+    each debt equals the sum of its entries' debt changes and is not negative; each gateway payment
+    is credited once, of its amount and bonus, only in a credited state, and never reversed by more.
     """
     with connection.cursor() as cursor:
-        return _balance_problems(cursor) + _running_problems(cursor) + _order_problems(cursor)
+        return (
+            _balance_problems(cursor)
+            + _running_problems(cursor)
+            + _order_problems(cursor)
+            + _payment_problems(cursor)
+        )
 
 
 def ledger_summary() -> LedgerSummary:

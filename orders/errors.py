@@ -55,6 +55,8 @@ CODES: dict[str, str] = {
     REFILL_UNDER_WAY: "refill_under_way",
     IDEMPOTENCY_KEY_REUSED: "idempotency_key_reused",
 }
+# A reversed payment left a debt (billing.services.OutstandingDebt, whose text names the amount).
+OUTSTANDING_DEBT = "outstanding_debt"
 QUANTITY_BELOW_MINIMUM = "quantity_below_minimum"
 QUANTITY_ABOVE_MAXIMUM = "quantity_above_maximum"
 REFUSED = "refused"

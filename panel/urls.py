@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("orders/", include("orders.urls")),
     path("", include("billing.urls")),
+    path("payments/", include("payments.urls")),
     path("services/", include("catalog.urls")),
     path("admin/dashboard/", admin.site.admin_view(views.admin_dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from billing.money import charge_for, money_display
-from billing.services import InsufficientFunds, ledger_charge
+from billing.services import InsufficientFunds, OutstandingDebt, ledger_charge
 from catalog.models import Service
 from catalog.pricing import discounted_rate
 from catalog.selectors import service_for_sale
@@ -19,6 +19,7 @@ from orders.errors import (
     ACTIVE_ORDER_WITH_LINK,
     INCORRECT_SERVICE,
     NOT_ENOUGH_FUNDS,
+    OUTSTANDING_DEBT,
     OrderRefused,
     bad_parameter,
 )
@@ -97,6 +98,8 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
             raise OrderRefused(ACTIVE_ORDER_WITH_LINK, field="link")
         try:
             ledger_charge(order=order)
+        except OutstandingDebt as refusal:
+            raise OrderRefused(str(refusal), code=OUTSTANDING_DEBT) from None
         except InsufficientFunds:
             raise OrderRefused(NOT_ENOUGH_FUNDS) from None
         transaction.on_commit(lambda: submit_order.delay(order.pk))

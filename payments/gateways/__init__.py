@@ -1,0 +1,23 @@
+"""The gateways the panel knows, by code. Each is offered while its secrets are set (`configured`)
+and staff leave it enabled (payments.models.GatewaySettings)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from payments.gateways.base import Gateway
+
+
+@cache
+def gateways() -> dict[str, Gateway]:
+    """Every gateway module's one instance, in the order customers see them."""
+    from payments.gateways.nowpayments import NowPaymentsGateway
+    from payments.gateways.paypal import PayPalGateway
+    from payments.gateways.stripe import StripeGateway
+
+    known: list[Gateway] = [StripeGateway(), PayPalGateway(), NowPaymentsGateway()]
+    return {gateway.code: gateway for gateway in known}
+
+
+def gateway_for(code: str) -> Gateway | None:
+    return gateways().get(code)

@@ -23,17 +23,24 @@ from billing.services.base import (
     OutstandingDebt,
 )
 from billing.services.orders import ledger_charge, ledger_refund, ledger_refund_many
-from billing.services.payments import ledger_payment_deposit, ledger_payment_reverse
+from billing.services.payments import (
+    AlreadyCredited,
+    Reversal,
+    ledger_payment_deposit,
+    ledger_payment_reverse,
+)
 from billing.services.staff import balance_get_or_create, ledger_adjust, ledger_deposit, ledger_write_off_debt
 
 __all__ = [
     "NOT_ENOUGH_FUNDS",
     "REASON_MAX_LENGTH",
     "AlreadyCharged",
+    "AlreadyCredited",
     "AlreadyRecorded",
     "BillingError",
     "InsufficientFunds",
     "OutstandingDebt",
+    "Reversal",
     "balance_get_or_create",
     "ledger_adjust",
     "ledger_charge",

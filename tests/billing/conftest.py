@@ -56,3 +56,28 @@ def books():
         )
 
     return snapshot
+
+
+@pytest.fixture
+def paid_payment():
+    """Makes a gateway payment of `amount` (and `bonus`) for `customer`, credited as the payments
+    services credit one once the gateway confirmed it."""
+    from billing.services import ledger_payment_deposit
+    from payments.models import Payment, PaymentState
+
+    def make(customer, amount: Decimal | str = "10", bonus: Decimal | str = "0") -> Payment:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                customer=customer,
+                gateway="stripe",
+                gateway_payment_id=f"cs_test_{customer.pk}_{Payment.objects.count()}",
+                amount=Decimal(amount),
+                bonus=Decimal(bonus),
+                pay_amount=Decimal(amount),
+                pay_currency="USD",
+                state=PaymentState.PAID,
+            )
+            ledger_payment_deposit(payment=payment)
+        return payment
+
+    return make

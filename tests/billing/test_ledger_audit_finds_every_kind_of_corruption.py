@@ -178,3 +178,42 @@ def test_the_command_prints_each_problem_and_exits_with_1(ledger, capsys):
     out = capsys.readouterr().out
     assert f"customer {ledger['alice'].pk}: balance is 7.50000" in out
     assert "ledger OK" not in out
+
+
+def test_an_edited_debt_is_found(ledger):
+    _sql("UPDATE billing_balance SET debt = 3 WHERE customer_id = %s", [ledger["bob"].pk])
+    assert _found(
+        ledger_audit(),
+        "debt is 3.00000, but its ledger entries' debt changes sum to 0",
+        customer=ledger["bob"],
+    )
+
+
+def test_a_payment_credited_while_not_paid_is_found(ledger, paid_payment):
+    payment = paid_payment(ledger["alice"], "5")
+    _sql("UPDATE payments_payment SET state = 'failed' WHERE id = %s", [payment.pk])
+    assert _found(
+        ledger_audit(), f"payment {payment.pk} is failed with 1 deposit entries", customer=ledger["alice"]
+    )
+
+
+def test_a_second_deposit_of_a_payment_is_found_even_without_the_unique_constraint(ledger, paid_payment):
+    payment = paid_payment(ledger["alice"], "5")
+    _sql("DROP INDEX ledger_one_deposit_one_bonus_per_payment")
+    _sql(
+        "INSERT INTO billing_ledgerentry (customer_id, kind, amount, balance_after, payment_id, debt_change, "
+        "reason, created_at) SELECT customer_id, kind, amount, balance_after + amount, payment_id, 0, '', now() "
+        "FROM billing_ledgerentry WHERE payment_id = %s AND kind = 'deposit'",
+        [payment.pk],
+    )
+    assert _found(ledger_audit(), f"payment {payment.pk} is paid with 2 deposit entries summing to 10.00000")
+
+
+def test_a_reversal_above_the_deposit_is_found(ledger, paid_payment):
+    payment = paid_payment(ledger["bob"], "5")
+    _sql(
+        "INSERT INTO billing_ledgerentry (customer_id, kind, amount, balance_after, payment_id, debt_change, "
+        "reason, created_at) VALUES (%s, 'reversal', 0, 19, %s, 6, '', now())",
+        [ledger["bob"].pk, payment.pk],
+    )
+    assert _found(ledger_audit(), f"payment {payment.pk} reversals (6.00000) exceed its deposit (5.00000)")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from billing.services import OutstandingDebt
 from catalog.models import ServiceType
 from orders import errors
 from orders.services.params import FIELDS
@@ -257,6 +259,7 @@ ACTIONS: dict[str, Action] = {
             (
                 errors.INCORRECT_SERVICE,
                 errors.NOT_ENOUGH_FUNDS,
+                str(OutstandingDebt(Decimal("12.50000"))),
                 errors.quantity_below(50),
                 errors.quantity_above(10000),
                 errors.BAD_LINK,

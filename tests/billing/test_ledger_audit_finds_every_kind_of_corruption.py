@@ -202,7 +202,8 @@ def test_a_second_deposit_of_a_payment_is_found_even_without_the_unique_constrai
     _sql("DROP INDEX ledger_one_deposit_one_bonus_per_payment")
     _sql(
         "INSERT INTO billing_ledgerentry (customer_id, kind, amount, balance_after, payment_id, debt_change, "
-        "reason, created_at) SELECT customer_id, kind, amount, balance_after + amount, payment_id, 0, '', now() "
+        "reason, created_at) "
+        "SELECT customer_id, kind, amount, balance_after + amount, payment_id, 0, '', now() "
         "FROM billing_ledgerentry WHERE payment_id = %s AND kind = 'deposit'",
         [payment.pk],
     )

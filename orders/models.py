@@ -15,6 +15,9 @@ from provider.statuses import FINAL_STATUSES, OrderStatus, RefillStatus
 class Submission(models.TextChoices):
     """Where the order is at the provider (docs/design.md, "An order's life")."""
 
+    # Another customer's active order holds the (service, link): the provider would refuse a second
+    # one, so this one is not sent until that order is final (orders.services.waiting).
+    WAITING = "waiting"
     QUEUED = "queued"  # waiting to be sent (again)
     SENDING = "sending"  # claimed by a worker, the `add` call is under way
     SENT = "sent"  # the provider gave its order id
@@ -48,31 +51,41 @@ class OrderManager(models.Manager["Order"]):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [int(LockNamespace.ORDER_LINK), key])
 
-    def insert_placed(self, order: Order, *, event: OrderEvent, unless_link_active: bool) -> bool:
+    def insert_placed(self, order: Order, *, event: OrderEvent, one_per_link: bool) -> bool:
         """Insert the unsaved `order` and its first `event` in one statement, as save() would write
-        them; False (nothing written) when `unless_link_active` and the order's service has an
-        active order with the same link (take lock_link first)."""
-        columns, values, params = insert_parts(order)
-        condition = ""
-        if unless_link_active:
-            # The order_active_link index's condition, so that the check reads that index only.
-            condition = (
-                f" WHERE NOT EXISTS (SELECT 1 FROM {table(Order)} WHERE service_id = %s AND link = %s "  # noqa: S608
-                f"AND NOT (status IN ({', '.join(['%s'] * len(FINAL))})))"
+        them. With `one_per_link` (take lock_link first): False, nothing written, when the customer
+        has an active order on the order's (service, link); when only other customers' orders hold
+        it, the order is written `waiting` (order.submission tells which)."""
+        if not one_per_link:
+            columns, values, params = insert_parts(order)
+            holder, source, condition, holder_params = "", "", "", []
+        else:
+            # `waiting` and `queued` are our own constants, never input.
+            waiting, queued = Submission.WAITING.value, Submission.QUEUED.value
+            held = f"CASE WHEN holder.held THEN '{waiting}' ELSE '{queued}' END"
+            columns, values, params = insert_parts(order, sql={"submission": held})
+            # The order_active_link index's condition, so that the check reads that index only. One
+            # statement, one snapshot: taken after the lock, it sees the order of the lock's last holder.
+            holder = (
+                f"holder AS (SELECT count(*) > 0 AS held, coalesce(bool_or(customer_id = %s), false) AS mine "  # noqa: S608
+                f"FROM {table(Order)} WHERE service_id = %s AND link = %s "
+                f"AND NOT (status IN ({', '.join(['%s'] * len(FINAL))}))), "
             )
-            params += [order.service_id, order.link, *FINAL]
+            holder_params = [order.customer_id, order.service_id, order.link, *FINAL]
+            source, condition = " FROM holder", " WHERE NOT holder.mine"
         event_columns, event_values, event_params = insert_parts(event, sql={"order_id": "placed.id"})
         statement = (
-            f"WITH placed AS (INSERT INTO {table(Order)} ({columns}) "  # noqa: S608
-            f"SELECT {values}{condition} RETURNING id), "
+            f"WITH {holder}placed AS (INSERT INTO {table(Order)} ({columns}) "  # noqa: S608
+            f"SELECT {values}{source}{condition} RETURNING id, submission), "
             f"event AS (INSERT INTO {table(OrderEvent)} ({event_columns}) SELECT {event_values} FROM placed) "
-            "SELECT id FROM placed"
+            "SELECT id, submission FROM placed"
         )
         with connection.cursor() as cursor:
-            cursor.execute(statement, [*params, *event_params])
+            cursor.execute(statement, [*holder_params, *params, *event_params])
             row = cursor.fetchone()
         if row is None:
             return False
+        order.submission = row[1]
         mark_saved(order, row[0])
         return True
 
@@ -150,9 +163,15 @@ class Order(models.Model):
                 condition=Q(submission__in=[Submission.QUEUED, Submission.SENDING]),
                 name="order_to_send",
             ),
-            # "You have active order with this link".
+            # "You have active order with this link", and whether a waiting order's link is free.
             models.Index(
                 fields=["service", "link"], condition=~Q(status__in=FINAL), name="order_active_link"
+            ),
+            # The sweeper's look for waiting orders whose link is free.
+            models.Index(
+                fields=["service", "link", "id"],
+                condition=Q(submission=Submission.WAITING),
+                name="order_waiting",
             ),
             models.Index(fields=["customer", "-id"], name="order_customer_recent"),
             # The orders page filtered by status: its count and its page, newest first, read

@@ -21,16 +21,20 @@ so without a shared cache (Redis) nothing is cached by default.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
 from panel.models import ApiKey, User
 from panel.sql import table
+
+log = logging.getLogger(__name__)
 
 PREFIX_LENGTH = 8
 # Minutes, not calls: a busy reseller must not turn every call into an UPDATE.
@@ -93,13 +97,32 @@ def _revoke_active(customer: User) -> int:
 def api_key_create(*, customer: User) -> tuple[ApiKey, str]:
     """A new key for `customer`, revoking the one it had.
 
-    Returns (the row, the key in clear): show the key once; only its digest is kept.
+    Returns (the row, the key in clear): show the key once; only its digest is kept. The owner is
+    e-mailed once the key is committed: a key made by someone else is how a stolen session lasts.
     """
     User.objects.select_for_update().filter(pk=customer.pk).first()
     _revoke_active(customer)
     raw = secrets.token_hex(32)
     key = ApiKey.objects.create(customer=customer, prefix=raw[:PREFIX_LENGTH], digest=_digest(raw))
+    # After commit: no mail for a key rolled back, and no SMTP call while the user row is locked.
+    transaction.on_commit(lambda: _tell_owner(key=key, email=customer.email))
     return key, raw
+
+
+def _tell_owner(*, key: ApiKey, email: str) -> None:
+    """Plain text with the key's prefix and time, never the key itself."""
+    try:
+        send_mail(
+            f"[{settings.PANEL_NAME}] A new API key was created for your account",
+            f"A new API key starting with {key.prefix} was created for your account on "
+            f"{key.created_at:%Y-%m-%d %H:%M} UTC. Any key you had before no longer works.\n\n"
+            'If this was not you, sign in, change your password and press "Sign out everywhere and '
+            'revoke API keys" on your account page: that ends every session and stops the key.\n',
+            None,
+            [email],
+        )
+    except Exception:  # the key exists either way; the API page shows it
+        log.exception("API key %s: its owner could not be told it was created", key.pk)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ class PanelConfig(AppConfig):
     verbose_name = "Panel"
 
     def ready(self) -> None:
+        from allauth.account.signals import password_reset
         from django.db.models.signals import post_delete, post_save
 
         from panel.models import ApiKey, User
@@ -13,6 +14,7 @@ class PanelConfig(AppConfig):
         post_save.connect(_user_changed, sender=User, dispatch_uid="apikeys-user-saved")
         post_delete.connect(_user_changed, sender=User, dispatch_uid="apikeys-user-deleted")
         post_delete.connect(_key_deleted, sender=ApiKey, dispatch_uid="apikeys-key-deleted")
+        password_reset.connect(_password_reset, dispatch_uid="sessions-password-reset")
 
 
 # An API key's cached owner (panel.apikeys) is dropped whenever the owner changes: deactivated,
@@ -29,3 +31,12 @@ def _key_deleted(sender, instance, **kwargs) -> None:
     from panel.apikeys import api_keys_forget
 
     api_keys_forget([instance.digest])
+
+
+# A reset is what someone does who lost their password, or control of the account: every session
+# opened before it ends now. (Django's session hash would refuse them at their next request, but
+# their rows would stay; a password *change* keeps the session that made it, the hash the others.)
+def _password_reset(sender, request, user, **kwargs) -> None:
+    from panel.sessions import user_sessions_end
+
+    user_sessions_end(user_id=user.pk)

@@ -1,4 +1,4 @@
-"""Services of the site itself: the first admin account."""
+"""Services of the site itself: the first admin account, signing an account out everywhere."""
 
 from __future__ import annotations
 
@@ -54,3 +54,20 @@ def admin_ensure(*, email: str, password: str | None, remember_in: Path) -> Admi
     if remembered and user.check_password(remembered):
         return AdminAccount(email, remembered, created)
     return AdminAccount(email, None, created)
+
+
+@dataclass(frozen=True)
+class SignedOut:
+    sessions: int
+    api_keys: int
+
+
+def account_sign_out_everywhere(*, customer: User) -> SignedOut:
+    """End all of the customer's sessions and revoke their API keys: what to do when an account may
+    be in someone else's hands. The caller signs its own request out as well."""
+    from panel.apikeys import api_key_revoke
+    from panel.sessions import user_sessions_end
+
+    return SignedOut(
+        sessions=user_sessions_end(user_id=customer.pk), api_keys=api_key_revoke(customer=customer)
+    )

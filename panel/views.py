@@ -3,14 +3,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from billing.money import ZERO
 from billing.selectors import balance_amount, revenue_by_day, spent_on_orders
@@ -18,6 +20,7 @@ from orders.models import FINAL, Order
 from orders.selectors import customer_orders
 from orders.views import decorate
 from panel import health
+from panel.services import account_sign_out_everywhere
 from provider.models import Provider
 
 RECENT_ORDERS = 8
@@ -60,6 +63,15 @@ def account(request: HttpRequest) -> HttpResponse:
         "recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
     }
     return render(request, "account/overview.html", context)
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    account_sign_out_everywhere(customer=request.user)
+    logout(request)  # this session's row is gone already; this clears the request's copy and cookie
+    messages.success(request, "You were signed out everywhere and your API keys were revoked.")
+    return redirect("login")
 
 
 # --- The admin's dashboard ------------------------------------------------------------------------

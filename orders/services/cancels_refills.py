@@ -46,19 +46,27 @@ def _customer_order(customer, order_id) -> Order:
 
 
 def order_request_cancel(*, customer, order_id) -> Order:
-    """Ask for a cancel. A queued order is canceled and refunded at once; a sent one is forwarded."""
+    """Ask for a cancel. A queued (or waiting) order is canceled and refunded at once; a sent one is
+    forwarded."""
     order = _customer_order(customer, order_id)
     if refusal := order_cancel_refusal(order):
         raise OrderRefused(refusal)
     # Not sent yet: take it back from the queue before a worker claims it (its own transaction).
-    if order_reject_and_refund(
-        order=order,
-        from_submission=Submission.QUEUED,
-        error="Canceled before sending",
-        refund_reason="Canceled before it was sent",
-        event="Canceled by the customer before sending; refunded",
-    ):
-        return order
+    # A waiting order may be queued meanwhile (its link freed): then it is taken from the queue.
+    unsent = (
+        [Submission.WAITING, Submission.QUEUED]
+        if order.submission == Submission.WAITING
+        else [Submission.QUEUED]
+    )
+    for submission in unsent:
+        if order_reject_and_refund(
+            order=order,
+            from_submission=submission,
+            error="Canceled before sending",
+            refund_reason="Canceled before it was sent",
+            event="Canceled by the customer before sending; refunded",
+        ):
+            return order
     with transaction.atomic():
         updated = (
             Order.objects.filter(pk=order.pk, submission=Submission.SENT, cancel_state=CancelState.NONE)

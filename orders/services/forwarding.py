@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from orders.models import Order, OrderEvent, Submission
 from orders.services.operations import order_reject_and_refund
+from orders.services.waiting import orders_release_waiting
 from provider.calls import Job, ProviderCalls, is_rate_limited
 from provider.client import ProviderClient, ProviderError, ProviderRefused, ProviderUnreachable
 from provider.models import Provider
@@ -299,9 +300,11 @@ def _mark_unknown(order: Order, reason: str) -> str:
 
 
 def orders_sweep() -> tuple[int, list[int]]:
-    """Orders stuck in `sending` become `unknown`; queued orders whose task was lost are returned
-    to be queued again. Returns (how many became unknown, the ids to queue)."""
+    """Orders stuck in `sending` become `unknown`; queued orders whose task was lost, and waiting
+    orders whose link is free now, are returned to be queued. Returns (how many became unknown,
+    the ids to queue)."""
     now = timezone.now()
+    released = orders_release_waiting()
     stuck = list(
         Order.objects.filter(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT).values_list(
             "pk", flat=True
@@ -328,4 +331,4 @@ def orders_sweep() -> tuple[int, list[int]]:
     # orders queued again means one new task per LOST_TASK_AFTER, not one per sweep: otherwise
     # every sweep adds a copy for every waiting order and the backlog outgrows the workers.
     Order.objects.filter(pk__in=due, submission=Submission.QUEUED).update(updated_at=now)
-    return len(stuck), due
+    return len(stuck), released + due

@@ -96,7 +96,7 @@ def order_cancel_and_refund(*, order_id: int, actor, reason: str) -> Order:
         change = OrderStatusChange(order=order, previous_status=order.status)
         order.status = OrderStatus.CANCELED
         order.flagged = False
-        if order.submission in (Submission.QUEUED, Submission.UNKNOWN):
+        if order.submission in (Submission.WAITING, Submission.QUEUED, Submission.UNKNOWN):
             order.submission = Submission.REJECTED
         elif order.service.cancel and order.cancel_state == CancelState.NONE:
             # Ask the provider to stop too; its answer no longer moves money (the order is final).

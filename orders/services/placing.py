@@ -23,7 +23,7 @@ from orders.errors import (
     OrderRefused,
     bad_parameter,
 )
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Submission
 from orders.services.params import ParsedOrder, order_params_parse
 
 
@@ -89,12 +89,14 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
     event = OrderEvent(order=order, message=f"Placed; charged {money_display(charge)}")
     # Round trips: the service above; then BEGIN, the link's lock, the order with its event,
     # the charge (in a savepoint), COMMIT. tests/perf counts them.
-    # One active order per link, unless the link is empty or duplicates are allowed.
+    # One active order per link, unless the link is empty or duplicates are allowed: the customer's
+    # second is refused, as the provider would; another customer's waits for the link, since
+    # refusing it would tell them of someone else's order and let one customer block another.
     one_per_link = bool(parsed.link) and not settings.ORDERS_ALLOW_DUPLICATE_LINKS
     with transaction.atomic():
         if one_per_link:
             Order.objects.lock_link(service_id=service.pk, link=parsed.link)
-        if not Order.objects.insert_placed(order, event=event, unless_link_active=one_per_link):
+        if not Order.objects.insert_placed(order, event=event, one_per_link=one_per_link):
             raise OrderRefused(ACTIVE_ORDER_WITH_LINK, field="link")
         try:
             ledger_charge(order=order)
@@ -102,5 +104,6 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
             raise OrderRefused(str(refusal), code=OUTSTANDING_DEBT) from None
         except InsufficientFunds:
             raise OrderRefused(NOT_ENOUGH_FUNDS) from None
-        transaction.on_commit(lambda: submit_order.delay(order.pk))
+        if order.submission == Submission.QUEUED:  # a waiting one is queued when its link is free
+            transaction.on_commit(lambda: submit_order.delay(order.pk))
     return order

@@ -23,6 +23,7 @@ from django.utils import timezone
 from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, refund_for
 from billing.services import ledger_refund_many
 from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
+from orders.services.waiting import orders_release_waiting
 from provider.calls import Job, ProviderCalls, is_rate_limited
 from provider.client import MAX_IDS_PER_CALL, OrderStatusResult, ProviderError, ProviderRefused
 from provider.models import Provider
@@ -226,7 +227,25 @@ def orders_apply_statuses(
         OrderEvent.objects.bulk_create(events)
         # Two queries at most, no network: the deliveries are sent by a task once this commits.
         webhook_events_record(changes=changes)
+        _release_links_of(orders=[change.order for change in changes if change.order.status in FINAL])
     return applied
+
+
+def _release_links_of(*, orders: list[Order]) -> None:
+    """The next waiting order on each link these orders, final now, held: queued, sent on commit."""
+    from orders.tasks import submit_order
+
+    links = [(order.service_id, order.link) for order in orders if order.link]
+    if not links:
+        return
+    released = orders_release_waiting(links=links)
+
+    def queue() -> None:
+        for order_id in released:
+            submit_order.delay(order_id)
+
+    if released:
+        transaction.on_commit(queue)
 
 
 # What applying an answer may change on an order, written back in one statement per chunk.

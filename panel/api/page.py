@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,9 +20,16 @@ from panel.models import ApiKey
 from webhooks.views import section_context as webhooks_section
 
 
+def _creates_a_key(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("do") == "create"
+
+
 @login_required
 @never_cache  # the page that shows a new key must never be kept by a browser or a proxy
 @require_http_methods(["GET", "POST"])
+# A key outlives the session: a stolen session cookie must not be enough to mint one. allauth
+# asks for the password again (unless typed in the last minutes) and then runs the kept POST.
+@reauthentication_required(enabled=_creates_a_key)
 @sensitive_variables("raw")
 def api_page(request: HttpRequest) -> HttpResponse:
     """GET: the key's prefix and dates, and the docs. POST `do=create`: a new key (the old one is

@@ -14,9 +14,15 @@ URL = "/account/api/"
 
 @pytest.fixture
 def browser(customer):
-    """A signed-in browser that enforces CSRF, as a real one does; `post` sends the token."""
+    """A signed-in browser that enforces CSRF, as a real one does, and has just given its password
+    again (creating a key asks for it); `post` sends the token."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(customer)
+    client.get("/account/reauthenticate/")
+    client.post(
+        "/account/reauthenticate/",
+        {"password": "correct-horse-42", "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+    )
 
     def post(data):
         client.get(URL)

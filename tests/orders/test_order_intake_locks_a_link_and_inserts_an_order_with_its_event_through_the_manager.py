@@ -1,13 +1,14 @@
 """Order intake's raw SQL sits behind named manager methods: `Order.objects.lock_link` holds the
 (service, link) lock in its own namespace until the transaction ends, and `insert_placed` writes an
-order with its first event in one statement, or nothing when the link already has an active order."""
+order with its first event in one statement: nothing when the customer already has an active order on
+the link, a waiting order when only another customer's holds it."""
 
 from decimal import Decimal
 
 from django.db import connection, transaction
 
 from orders.locks import LockNamespace
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Submission
 from provider.statuses import OrderStatus
 
 
@@ -45,8 +46,9 @@ def test_lock_link_holds_the_links_lock_in_its_namespace_until_the_transaction_e
 
 def test_insert_placed_writes_the_order_and_its_first_event(make_customer, default_service, new_link):
     order, event = _unsaved(make_customer("0"), default_service, new_link())
-    assert Order.objects.insert_placed(order, event=event, unless_link_active=True) is True
+    assert Order.objects.insert_placed(order, event=event, one_per_link=True) is True
     assert order.pk is not None and not order._state.adding
+    assert order.submission == Submission.QUEUED == Order.objects.get(pk=order.pk).submission
     assert list(OrderEvent.objects.filter(order_id=order.pk).values_list("message", flat=True)) == ["Placed"]
 
 
@@ -55,15 +57,27 @@ def test_insert_placed_writes_nothing_for_a_link_with_an_active_order(
 ):
     customer, link = make_customer("0"), new_link()
     first, first_event = _unsaved(customer, default_service, link)
-    Order.objects.insert_placed(first, event=first_event, unless_link_active=True)
+    Order.objects.insert_placed(first, event=first_event, one_per_link=True)
 
     second, second_event = _unsaved(customer, default_service, link)
-    assert Order.objects.insert_placed(second, event=second_event, unless_link_active=True) is False
+    assert Order.objects.insert_placed(second, event=second_event, one_per_link=True) is False
     assert second.pk is None
     assert Order.objects.filter(link=link).count() == 1 and OrderEvent.objects.count() == 1
 
     # A final order does not count; nor does the rule where it is off.
     Order.objects.filter(pk=first.pk).update(status=OrderStatus.COMPLETED)
-    assert Order.objects.insert_placed(second, event=second_event, unless_link_active=True) is True
+    assert Order.objects.insert_placed(second, event=second_event, one_per_link=True) is True
     third, third_event = _unsaved(customer, default_service, link)
-    assert Order.objects.insert_placed(third, event=third_event, unless_link_active=False) is True
+    assert Order.objects.insert_placed(third, event=third_event, one_per_link=False) is True
+
+
+def test_insert_placed_writes_a_waiting_order_when_another_customer_holds_the_link(
+    make_customer, default_service, new_link
+):
+    link = new_link()
+    first, first_event = _unsaved(make_customer("0"), default_service, link)
+    Order.objects.insert_placed(first, event=first_event, one_per_link=True)
+    second, second_event = _unsaved(make_customer("0"), default_service, link)
+    assert Order.objects.insert_placed(second, event=second_event, one_per_link=True) is True
+    assert second.submission == Submission.WAITING == Order.objects.get(pk=second.pk).submission
+    assert OrderEvent.objects.filter(order_id=second.pk).count() == 1

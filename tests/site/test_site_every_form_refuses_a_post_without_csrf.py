@@ -44,6 +44,7 @@ CUSTOMER_PAGES = [
     "/orders/",
     "/orders/new/",
     "/orders/mass/",
+    "/account/",
     "/account/password/change/",
     "/account/email/",
     "/account/2fa/",
@@ -73,10 +74,10 @@ def test_every_post_form_of_a_customers_pages_has_a_token_and_is_refused_without
         for action, has_token in forms:
             assert has_token, f"a form on {page} posting to {action} has no CSRF token"
             targets.add(action)
-    # The order list's Cancel and Refill buttons, the logout button and the order form are among them.
+    # The order list's Cancel and Refill buttons, the logout, sign-out-everywhere and order forms too.
     assert any(action.endswith("/cancel/") for action in targets)
     assert any(action.endswith("/refill/") for action in targets)
-    assert {"/logout/", "/orders/new/", "/orders/mass/"} <= targets
+    assert {"/logout/", "/orders/new/", "/orders/mass/", "/account/sign-out-everywhere/"} <= targets
     for action in sorted(targets):
         assert strict.post(action, {}).status_code == 403, action
 

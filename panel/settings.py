@@ -279,11 +279,11 @@ if bool(PROVIDER_API_URL) != bool(PROVIDER_API_KEY):
     raise ImproperlyConfigured("Set both PROVIDER_API_URL and PROVIDER_API_KEY, or neither.")
 
 # --- API v2 (panel.api: our own API for resellers; see templates/api/ and /api/v2/openapi.json) ---
-# Requests per API key per minute, counted in the cache (Redis in production, so shared by every
-# web process); past it the answer is {"error": "Too many requests"}, HTTP 200 and Retry-After.
+# Requests per API key in any minute (a moving window, panel.ratelimit: in Redis in production, so
+# shared by every web process); past it {"error": "Too many requests"}, HTTP 200 and Retry-After.
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", 600, min=1)
-# Calls with a missing or wrong key per client address (an IPv6 /64) per minute; past it that
-# address gets "Too many requests" for the rest of the minute, so keys cannot be guessed quickly.
+# Calls with a missing or wrong key per client address (an IPv6 /64) in any minute; past it that
+# address gets "Too many requests" until the oldest is a minute old: keys cannot be guessed quickly.
 API_INVALID_KEY_LIMIT_PER_MINUTE = env.int("API_INVALID_KEY_LIMIT_PER_MINUTE", 30, min=1)
 # How many proxies in front of the panel append to X-Forwarded-For (1: the compose Caddy). 0 reads
 # REMOTE_ADDR: behind a proxy that is the proxy's address, one limit for every client. allauth's

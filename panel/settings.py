@@ -307,6 +307,9 @@ WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", 8, min=1, max=30)
 # span at least this many hours: both, so that a short outage under much traffic is no reason.
 WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", 5, min=1)
 WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", 24, min=0)
+# "Send test" events per customer in any minute (panel.ratelimit): a customer cannot make the panel
+# POST to a URL of theirs at will.
+WEBHOOKS_TEST_LIMIT_PER_MINUTE = env.int("WEBHOOKS_TEST_LIMIT_PER_MINUTE", 5, min=1)
 # Days the delivery log keeps delivered and failed deliveries.
 WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
 # Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own

@@ -15,6 +15,8 @@ COPY catalog catalog
 COPY orders orders
 COPY billing billing
 COPY provider provider
+COPY webhooks webhooks
+COPY payments payments
 RUN pip install .
 
 COPY manage.py ./

@@ -279,11 +279,11 @@ if bool(PROVIDER_API_URL) != bool(PROVIDER_API_KEY):
     raise ImproperlyConfigured("Set both PROVIDER_API_URL and PROVIDER_API_KEY, or neither.")
 
 # --- API v2 (panel.api: our own API for resellers; see templates/api/ and /api/v2/openapi.json) ---
-# Requests per API key per minute, counted in the cache (Redis in production, so shared by every
-# web process); past it the answer is {"error": "Too many requests"}, HTTP 200 and Retry-After.
+# Requests per API key in any minute (a moving window, panel.ratelimit: in Redis in production, so
+# shared by every web process); past it {"error": "Too many requests"}, HTTP 200 and Retry-After.
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", 600, min=1)
-# Calls with a missing or wrong key per client address (an IPv6 /64) per minute; past it that
-# address gets "Too many requests" for the rest of the minute, so keys cannot be guessed quickly.
+# Calls with a missing or wrong key per client address (an IPv6 /64) in any minute; past it that
+# address gets "Too many requests" until the oldest is a minute old: keys cannot be guessed quickly.
 API_INVALID_KEY_LIMIT_PER_MINUTE = env.int("API_INVALID_KEY_LIMIT_PER_MINUTE", 30, min=1)
 # How many proxies in front of the panel append to X-Forwarded-For (1: the compose Caddy). 0 reads
 # REMOTE_ADDR: behind a proxy that is the proxy's address, one limit for every client. allauth's
@@ -307,6 +307,9 @@ WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", 8, min=1, max=30)
 # span at least this many hours: both, so that a short outage under much traffic is no reason.
 WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", 5, min=1)
 WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", 24, min=0)
+# "Send test" events per customer in any minute (panel.ratelimit): a customer cannot make the panel
+# POST to a URL of theirs at will.
+WEBHOOKS_TEST_LIMIT_PER_MINUTE = env.int("WEBHOOKS_TEST_LIMIT_PER_MINUTE", 5, min=1)
 # Days the delivery log keeps delivered and failed deliveries.
 WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
 # Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own
@@ -356,7 +359,9 @@ if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     # The container health check calls /healthz over plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        # Only a proxy we trust says how the client came; facing clients, one could claim https.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000, min=0)

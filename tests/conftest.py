@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -244,3 +245,16 @@ def eager_tasks(settings):
     live server, in its request), and their errors reach the test."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+@pytest.fixture
+def limits_clock(monkeypatch):
+    """The clock the request limits read (time.time: the `limits` library's storages take it),
+    frozen 15 s into a minute; `limits_clock.now += 30` moves it. Patched for the whole process,
+    so that a test never waits out a minute."""
+
+    class Clock:
+        now = 1_800_000_015.0
+
+    monkeypatch.setattr(time, "time", lambda: Clock.now)
+    return Clock

@@ -21,6 +21,7 @@ from orders.services.params import FIELDS
 from orders.services.placing import order_place
 from panel.api.definitions import ADD_PARAMS, Kind
 from panel.models import User
+from panel.ratelimit import rate_limits_reset
 
 
 @dataclass
@@ -71,10 +72,12 @@ def money_state() -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def _fresh_limits():
-    """Rate-limit counters live in the (process-wide) cache: every test starts with none."""
+    """Rate-limit hits (panel.ratelimit) and cached keys live beyond a test: every test starts with none."""
     cache.clear()
+    rate_limits_reset()
     yield
     cache.clear()
+    rate_limits_reset()
 
 
 @pytest.fixture(autouse=True)

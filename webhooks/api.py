@@ -99,7 +99,18 @@ _ONE = error_responses(404, when=_WHEN)
     test=extend_schema(
         summary="Send a `webhook.test` event to this endpoint",
         request=None,
-        responses={202: DeliverySerializer, **error_responses(404, 409, when=_WHEN)},
+        responses={
+            202: DeliverySerializer,
+            **error_responses(
+                404,
+                409,
+                when={
+                    **_WHEN,
+                    429: "`throttled`: too many calls with this key, or WEBHOOKS_TEST_LIMIT_PER_MINUTE "
+                    "test events of yours in the last minute; see Retry-After.",
+                },
+            ),
+        },
     ),
     enable=extend_schema(
         summary="Enable a disabled endpoint", request=None, responses={200: EndpointSerializer, **_ONE}

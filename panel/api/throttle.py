@@ -1,66 +1,39 @@
-"""Request limits of API v2, counted in Django's cache: per customer, and per address for bad keys.
+"""Request limits of API v2 and the REST API: per customer, and per address for bad keys.
 
-Each limit is a counter per fixed minute (`api-v2:<what>:<who>:<minute>`), raised with the cache's
-atomic `incr`: Redis in production, so every web process counts on the same number; the local
-memory cache in development. A counter lives two minutes and is never read again after its minute.
+Both count in a moving window of one minute (panel.ratelimit, the `limits` library; Redis in
+production, so every web process counts on the same hits; this process's memory without Redis).
 
-- A customer may make settings.API_RATE_LIMIT_PER_MINUTE calls a minute; the next ones, until
-  the minute ends, are answered {"error": "Too many requests"} with HTTP 200 (the protocol's
-  clients treat any other status as a network failure) and a Retry-After header: the seconds
-  until the next minute.
+- A customer may make settings.API_RATE_LIMIT_PER_MINUTE calls in any minute; the next ones are
+  answered {"error": "Too many requests"} with HTTP 200 (the protocol's clients treat any other
+  status as a network failure), or 429 by the REST API, and a Retry-After header: the seconds
+  until the oldest counted call is a minute old.
 - A call with a missing or wrong key counts against the address it came from (an IPv4 address,
   or the /64 of an IPv6 one; read past settings.TRUSTED_PROXY_COUNT proxies, panel.clientip).
-  Past settings.API_INVALID_KEY_LIMIT_PER_MINUTE of them, every call from that address is refused
-  until the minute ends, before its key is even looked up: keys cannot be tried quickly. (A valid
+  With settings.API_INVALID_KEY_LIMIT_PER_MINUTE of them in the last minute, every call from that
+  address is refused before its key is even looked up: keys cannot be tried quickly. (A valid
   key behind the same address waits too; for a minute at most.)
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from panel.apikeys import api_key_customer
 from panel.clientip import client_address
 from panel.models import User
+from panel.ratelimit import rate_limit_check, rate_limit_hit
 
-_TTL = 120
 log = logging.getLogger("panel.api")
-
-
-def now() -> float:
-    """The clock the windows follow (tests replace it)."""
-    return time.time()
-
-
-def _window() -> tuple[int, int]:
-    """(this minute's number, the whole seconds until the next one, at least 1)."""
-    moment = now()
-    minute = int(moment // 60)
-    return minute, max(1, math.ceil((minute + 1) * 60 - moment))
-
-
-def _incr(key: str) -> int:
-    # incr first: within a minute the counter exists, and with Redis incr is 2 round trips where
-    # add-then-incr was 3 (benchmarks/intake.py). The first call of a minute adds it.
-    try:
-        return cache.incr(key)
-    except ValueError:  # not there yet (a new minute), or it expired meanwhile
-        if cache.add(key, 1, _TTL):
-            return 1
-        return cache.incr(key)  # another request added it first
 
 
 def customer_call(customer_id: int) -> int | None:
     """Counts a call by the customer. None when it is within the limit, else the Retry-After seconds."""
-    minute, retry_after = _window()
-    calls = _incr(f"api-v2:calls:{customer_id}:{minute}")
-    return None if calls <= settings.API_RATE_LIMIT_PER_MINUTE else retry_after
+    return rate_limit_hit(
+        scope="api-calls", who=str(customer_id), per_minute=settings.API_RATE_LIMIT_PER_MINUTE
+    )
 
 
 def address_of(request: HttpRequest) -> str:
@@ -71,14 +44,13 @@ def address_of(request: HttpRequest) -> str:
 
 def address_blocked(address: str) -> int | None:
     """None when `address` may try a key, else the Retry-After seconds."""
-    minute, retry_after = _window()
-    failures = cache.get(f"api-v2:bad-keys:{address}:{minute}", 0)
-    return retry_after if failures >= settings.API_INVALID_KEY_LIMIT_PER_MINUTE else None
+    return rate_limit_check(
+        scope="api-bad-keys", who=address, per_minute=settings.API_INVALID_KEY_LIMIT_PER_MINUTE
+    )
 
 
 def bad_key_from(address: str) -> None:
-    minute, _ = _window()
-    _incr(f"api-v2:bad-keys:{address}:{minute}")
+    rate_limit_hit(scope="api-bad-keys", who=address, per_minute=settings.API_INVALID_KEY_LIMIT_PER_MINUTE)
 
 
 # -- the key check both APIs make -----------------------------------------------------------------

@@ -37,7 +37,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from orders import errors
 from orders.errors import OrderRefused
 from panel.rest.parsers import BodyTooLarge
-from webhooks.services import WebhookRefused
+from webhooks.services import WebhookRefused, WebhookTestLimited
 
 INVALID_PARAMETER = errors.CODES[errors.INCORRECT_REQUEST]
 # The field of an idempotency refusal, and how the REST API names it: it came as a header.
@@ -113,7 +113,12 @@ class WebhookConflict(exceptions.APIException):
 
 
 def _webhook_refusal(refused: WebhookRefused) -> exceptions.APIException:
-    """A refusal by the webhook services: about a field, a 400 naming it; else a 409."""
+    """A refusal by the webhook services: about a field, a 400 naming it; too many tests, a 429
+    with Retry-After; else a 409."""
+    if isinstance(refused, WebhookTestLimited):
+        throttled = exceptions.Throttled(wait=refused.retry_after)
+        throttled.detail = exceptions.ErrorDetail(refused.message, code="throttled")  # says the wait
+        return throttled
     if refused.field:
         return exceptions.ValidationError({refused.field: [refused.message]})
     return WebhookConflict(refused.message)

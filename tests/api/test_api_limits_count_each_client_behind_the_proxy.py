@@ -7,16 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from django.core.cache import cache
 
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

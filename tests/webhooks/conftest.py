@@ -17,6 +17,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from panel.models import User
+from panel.ratelimit import rate_limits_reset
 from tests.waiting import wait_for
 from webhooks.models import WebhookEndpoint
 from webhooks.services import webhook_endpoint_create
@@ -129,6 +130,8 @@ def verify(secret: str, received: Received) -> bool:
 
 @pytest.fixture(autouse=True)
 def webhook_settings(settings):
+    # "Send test" is limited per customer (panel.ratelimit): each test starts with no hits.
+    rate_limits_reset()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Short waits keep the timeout tests quick; eager tasks deliver at the on-commit `.delay()`.
     settings.WEBHOOKS_TIMEOUT = Decimal("1")

@@ -15,6 +15,7 @@ from webhooks.services.delivery import (
 )
 from webhooks.services.endpoints import (
     WebhookRefused,
+    WebhookTestLimited,
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_disable,
@@ -35,6 +36,7 @@ __all__ = [
     "SendReport",
     "StatusChange",
     "WebhookRefused",
+    "WebhookTestLimited",
     "webhook_deliveries_purge",
     "webhook_deliveries_retry",
     "webhook_deliveries_send",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from panel.ratelimit import rate_limit_hit
 from webhooks.models import (
     MAX_ENDPOINTS_PER_CUSTOMER,
     DeliveryState,
@@ -28,6 +30,14 @@ class WebhookRefused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class WebhookTestLimited(WebhookRefused):
+    """Too many test events in the last minute: `retry_after` seconds to wait."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def endpoint_disable(*, endpoint_id: int, reason: str, **conditions: Any) -> bool:
@@ -89,6 +99,15 @@ def webhook_test_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """A `webhook.test` event to this endpoint only, sent like any other (retries included)."""
     if not endpoint.is_active:
         raise WebhookRefused("Enable the endpoint first.")
+    # A test makes the panel POST to a URL of the customer's choosing at will: bounded per
+    # customer, whichever endpoint, so that the panel is no reflector.
+    limit = settings.WEBHOOKS_TEST_LIMIT_PER_MINUTE
+    retry_after = rate_limit_hit(scope="webhook-tests", who=str(endpoint.customer_id), per_minute=limit)
+    if retry_after is not None:
+        raise WebhookTestLimited(
+            f"You can send {limit} test events a minute; try again in {retry_after} s.",
+            retry_after=retry_after,
+        )
     event_id, payload = event_new(EventType.TEST, {"message": "A test event"}, timezone.now())
     with transaction.atomic():
         delivery = WebhookDelivery.objects.create(

@@ -1,14 +1,19 @@
-"""Services of the site itself: the first admin account."""
+"""Services of the site itself: the first admin account, customers' discounts."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 
+from catalog.pricing import show
 from panel.models import User
 
 
@@ -54,3 +59,33 @@ def admin_ensure(*, email: str, password: str | None, remember_in: Path) -> Admi
     if remembered and user.check_password(remembered):
         return AdminAccount(email, remembered, created)
     return AdminAccount(email, None, created)
+
+
+def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decimal, by: User) -> int:
+    """Gives `customers` `discount_percent`; returns how many changed.
+
+    Each change leaves an admin LogEntry (the customer's history page): who, when, from what to what.
+    Nothing needs repricing: the discount is applied when a price is shown or charged.
+    """
+    with transaction.atomic():
+        changed = list(customers.select_for_update().exclude(discount_percent=discount_percent))
+        if not changed:
+            return 0
+        User.objects.filter(pk__in=[user.pk for user in changed]).update(discount_percent=discount_percent)
+        content_type = ContentType.objects.get_for_model(User)
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user=by,
+                    content_type=content_type,
+                    object_id=str(user.pk),
+                    object_repr=str(user)[:200],
+                    action_flag=CHANGE,
+                    change_message=(
+                        f"Discount changed from {show(user.discount_percent)}% to {show(discount_percent)}%."
+                    ),
+                )
+                for user in changed
+            ]
+        )
+    return len(changed)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from catalog.admin import CustomRateInline
-from panel.models import Heartbeat, User
+from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, Heartbeat, User
 from panel.services import customers_set_discount
 
 EXAMPLES_SHOWN = 10
@@ -29,8 +29,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class SetDiscountForm(forms.Form):
-    # The model field's own form field: the same bounds (0 to 99.99) as the change form.
-    discount_percent = User._meta.get_field("discount_percent").formfield(required=True)
+    # The bounds of User.discount_percent (its validators and constraint).
+    discount_percent = forms.DecimalField(
+        label="Discount %",
+        max_digits=5,
+        decimal_places=2,
+        min_value=MIN_DISCOUNT,
+        max_value=MAX_DISCOUNT,
+        help_text="Percent off every catalog price, 0 to 99.99; a custom rate wins over it.",
+    )
 
 
 class CustomerRateInline(CustomRateInline):

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+MIN_DISCOUNT, MAX_DISCOUNT = Decimal(0), Decimal("99.99")
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -44,7 +46,7 @@ class User(AbstractUser):
         max_digits=5,
         decimal_places=2,
         default=0,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("99.99"))],
+        validators=[MinValueValidator(MIN_DISCOUNT), MaxValueValidator(MAX_DISCOUNT)],
         help_text="Percent off every catalog price, 0 to 99.99; never below cost.",
     )
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
 from catalog.pricing import show
-from panel.models import User
+from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, User
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,10 @@ def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decim
 
     Each change leaves an admin LogEntry (the customer's history page): who, when, from what to what.
     Nothing needs repricing: the discount is applied when a price is shown or charged.
+    ValidationError outside MIN_DISCOUNT..MAX_DISCOUNT.
     """
+    if not MIN_DISCOUNT <= discount_percent <= MAX_DISCOUNT:
+        raise ValidationError(f"A discount is {show(MIN_DISCOUNT)}% to {show(MAX_DISCOUNT)}%.", code="range")
     with transaction.atomic():
         changed = list(customers.select_for_update().exclude(discount_percent=discount_percent))
         if not changed:

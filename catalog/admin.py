@@ -146,7 +146,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["provider", "category"]
     search_fields = ["name", "provider_name", "provider_category"]
     list_per_page = 100
-    inlines = [CustomRateInline, PriceHistoryInline]
+    inlines = [PriceHistoryInline, CustomRateInline]
     readonly_fields = [
         *("provider", "provider_service_id", "type", "provider_name", "provider_description"),
         *("provider_category", "provider_rate", "cost_shown", "rate", "min_quantity", "max_quantity"),

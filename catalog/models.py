@@ -88,9 +88,9 @@ class Service(models.Model):
     refill = models.BooleanField(default=False)
     cancel = models.BooleanField(default=False)
     dripfeed = models.BooleanField(default=False)
-    # Markup in percent; empty: the category's, then the provider's, then DEFAULT_MARKUP_PERCENT.
+    # Markup in percent; empty: the category's, then the provider's, then the default (PricingSettings).
     markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    # Our price per 1000 set by hand, instead of the markup.
+    # Our price per 1000 set by hand, instead of the markup while the cost stays at or below it.
     fixed_rate = RateField(null=True, blank=True)
     # Our price per 1000 (per package), in the panel's currency, before a customer's discount.
     rate = RateField(default=0)

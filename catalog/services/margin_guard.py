@@ -65,7 +65,8 @@ def margin_guard(*, provider: Provider, risen: list[tuple[Service, Decimal]]) ->
         guarded.append(Guarded(service, old_cost, cost, fixed, below))
     if guarded:
         subject, message = _mail(provider, guarded)
-        transaction.on_commit(lambda: mail_admins(subject, message))
+        # robust: a mail server that fails is logged; the sync has committed and stands.
+        transaction.on_commit(lambda: mail_admins(subject, message), robust=True)
     return guarded
 
 

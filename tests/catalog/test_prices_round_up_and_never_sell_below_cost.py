@@ -24,9 +24,10 @@ def test_rounding_never_goes_below_cost_even_at_zero_decimals(make_service, sett
 
 
 def test_a_fixed_rate_below_cost_gives_way_to_the_markup(make_service):
-    service = make_service(provider_rate="1.00")
-    service.fixed_rate = Decimal("0.50")
+    service = make_service(provider_rate="1.00", fixed_rate=Decimal("1.00"))
+    assert service_rate(service) == Decimal("1.00")  # at cost it still holds
 
+    service.fixed_rate = Decimal("0.50")
     assert service_rate(service) == Decimal("1.30")
 
 
@@ -38,11 +39,6 @@ def test_a_fixed_rate_below_cost_after_a_currency_change_sells_at_the_markup_on_
 
     assert service_rate(service) == Decimal("1.6050")  # 1.23456 x 1.3 = 1.604928, rounded up
 
-
-def test_a_fixed_rate_the_cost_has_not_risen_above_is_the_price(make_service):
-    service = make_service(provider_rate="1.00", fixed_rate=Decimal("1.00"))
-
-    assert service_rate(service) == Decimal("1.00")
 
 
 def test_a_customers_discount_comes_off_our_rate(make_service, customer):

@@ -40,7 +40,6 @@ def test_a_fixed_rate_below_cost_after_a_currency_change_sells_at_the_markup_on_
     assert service_rate(service) == Decimal("1.6050")  # 1.23456 x 1.3 = 1.604928, rounded up
 
 
-
 def test_a_customers_discount_comes_off_our_rate(make_service, customer):
     service = make_service(provider_rate="1.00")  # our rate 1.30
     customer.discount_percent = Decimal("10")

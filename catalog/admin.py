@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from catalog.forms import MoveCategoryForm, ServiceForm, SetMarkupForm
-from catalog.models import Category, CategoryMapping, PriceHistory, Service
+from catalog.models import Category, CategoryMapping, CustomRate, PriceHistory, PricingSettings, Service
 from catalog.pricing import cost_rate, show
 from catalog.services import (
     CatalogSyncError,
@@ -22,6 +22,7 @@ from catalog.services import (
     catalog_sync,
     category_mapping_set,
     category_reprice,
+    default_markup_set,
     service_reprice,
     services_move,
     services_reprice,
@@ -69,6 +70,41 @@ class CategoryMappingAdmin(admin.ModelAdmin):
             self.message_user(request, f"{obj}: {moved} services moved to {obj.category}.")
 
 
+@admin.register(PricingSettings)
+class PricingSettingsAdmin(admin.ModelAdmin):
+    """One row: the list goes straight to it (or to adding it, at the environment's value)."""
+
+    fields = ["default_markup_percent"]
+
+    def has_add_permission(self, request):
+        return not PricingSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # without the row the environment's value would apply again, silently
+
+    def changelist_view(self, request, extra_context=None):
+        saved = PricingSettings.objects.first()
+        if saved is None:
+            return HttpResponseRedirect(reverse("admin:catalog_pricingsettings_add"))
+        return HttpResponseRedirect(reverse("admin:catalog_pricingsettings_change", args=[saved.pk]))
+
+    def save_model(self, request, obj, form, change):
+        repriced = default_markup_set(markup_percent=obj.default_markup_percent)
+        obj.pk = 1
+        self.message_user(
+            request, f"Default markup {show(obj.default_markup_percent)}%: {repriced} service prices changed."
+        )
+
+
+class CustomRateInline(admin.TabularInline):
+    """A customer's own price of a service; on the service (by customer) and on the customer (by service)."""
+
+    model = CustomRate
+    extra = 0
+    fields = ["customer", "fixed_rate", "markup_percent"]
+    autocomplete_fields = ["customer"]
+
+
 class PriceHistoryInline(admin.TabularInline):
     model = PriceHistory
     fields = ("changed_at", "provider_rate", "rate")
@@ -110,7 +146,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["provider", "category"]
     search_fields = ["name", "provider_name", "provider_category"]
     list_per_page = 100
-    inlines = [PriceHistoryInline]
+    inlines = [PriceHistoryInline, CustomRateInline]
     readonly_fields = [
         *("provider", "provider_service_id", "type", "provider_name", "provider_description"),
         *("provider_category", "provider_rate", "cost_shown", "rate", "min_quantity", "max_quantity"),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -85,9 +88,9 @@ class Service(models.Model):
     refill = models.BooleanField(default=False)
     cancel = models.BooleanField(default=False)
     dripfeed = models.BooleanField(default=False)
-    # Markup in percent; empty: the category's, then the provider's, then DEFAULT_MARKUP_PERCENT.
+    # Markup in percent; empty: the category's, then the provider's, then the default (PricingSettings).
     markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    # Our price per 1000 set by hand, instead of the markup.
+    # Our price per 1000 set by hand, instead of the markup while the cost stays at or below it.
     fixed_rate = RateField(null=True, blank=True)
     # Our price per 1000 (per package), in the panel's currency, before a customer's discount.
     rate = RateField(default=0)
@@ -187,3 +190,95 @@ class CategoryMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_category} → {self.category}"
+
+
+def _env_default_markup() -> Decimal:
+    """DEFAULT_MARKUP_PERCENT from the environment: the setting's value until an admin saves one."""
+    return settings.DEFAULT_MARKUP_PERCENT
+
+
+class PricingSettings(models.Model):
+    """The catalog's one row of pricing settings (pk 1), edited in the admin.
+
+    Without the row, catalog.pricing uses DEFAULT_MARKUP_PERCENT from the environment.
+    """
+
+    default_markup_percent = models.DecimalField(
+        "default markup %",
+        max_digits=7,
+        decimal_places=2,
+        default=_env_default_markup,
+        help_text="For services whose own, category's and provider's markup are all empty.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "pricing settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_markup_percent__gte=0), name="pricing_default_markup_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Pricing settings"
+
+    def clean(self) -> None:
+        try:
+            markup_check(self.default_markup_percent)
+        except ValidationError as error:
+            raise ValidationError({"default_markup_percent": error}) from None
+
+
+class CustomRate(models.Model):
+    """One customer's own price of one service: a fixed rate or a markup over cost.
+
+    It wins over the service's rate and the customer's discount (catalog.pricing). A fixed rate
+    the cost has risen above is set aside, or its service disabled (the margin guard, sync).
+    """
+
+    customer = models.ForeignKey("panel.User", on_delete=models.CASCADE, related_name="custom_rates")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="custom_rates")
+    # Exactly one of the two: the price per 1000 (per package), or the markup in percent over cost.
+    fixed_rate = RateField(null=True, blank=True, help_text="Their price per 1000 (per package).")
+    markup_percent = models.DecimalField(
+        "markup %", max_digits=7, decimal_places=2, null=True, blank=True, help_text="Or: cost plus this."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["customer", "service"]
+        constraints = [
+            # Also the index the customer's price is read through (catalog.selectors).
+            models.UniqueConstraint(fields=["customer", "service"], name="custom_rate_unique"),
+            models.CheckConstraint(
+                condition=Q(fixed_rate__isnull=True) ^ Q(markup_percent__isnull=True),
+                name="custom_rate_fixed_or_markup",
+            ),
+            models.CheckConstraint(condition=Q(fixed_rate__gte=0), name="custom_rate_fixed_not_negative"),
+            models.CheckConstraint(
+                condition=Q(markup_percent__gte=0), name="custom_rate_markup_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} · {self.service_id}"
+
+    def clean(self) -> None:
+        """One of the two, and never below cost (the cost at the time of the edit)."""
+        if (self.fixed_rate is None) == (self.markup_percent is None):
+            raise ValidationError("Set either a fixed rate or a markup %, not both.")
+        try:
+            markup_check(self.markup_percent)
+        except ValidationError as error:
+            raise ValidationError({"markup_percent": error}) from None
+        if self.service_id is not None and self.fixed_rate is not None:
+            service = self.service
+            try:
+                fixed_rate_check(
+                    self.fixed_rate,
+                    provider_rate=service.provider_rate,
+                    currency_factor=service.provider.currency_factor,
+                )
+            except ValidationError as error:
+                raise ValidationError({"fixed_rate": error}) from None

@@ -1,10 +1,13 @@
 """The one place a selling price is computed. Everything that shows or charges a price calls it.
 
 cost = provider rate x the provider's currency factor: what 1000 units (one package) cost us.
-our rate = cost x (1 + markup / 100), or the service's fixed rate; rounded UP to PRICE_DECIMALS,
-never below cost. The markup is the service's own, else its category's, else its provider's,
-else settings.DEFAULT_MARKUP_PERCENT.
-A customer's rate = our rate less their discount_percent, rounded up, never below cost either.
+our rate = cost x (1 + markup / 100), or the service's fixed rate while the cost stays at or
+below it; rounded UP to PRICE_DECIMALS, never below cost. The markup is the service's own, else its
+category's, else its provider's, else the default (the admin's PricingSettings, else
+settings.DEFAULT_MARKUP_PERCENT).
+A customer's rate = their custom rate for the service (a fixed rate while the cost stays at or
+below it, or cost x (1 + their markup / 100)), else our rate less their discount_percent; rounded
+up, never below cost either. docs/design.md, "Pricing".
 """
 
 from __future__ import annotations
@@ -36,7 +39,20 @@ def cost_rate(*, provider_rate: Decimal, currency_factor: Decimal) -> Decimal:
     return provider_rate * currency_factor
 
 
-def markup_percent_for(service: Service, *, provider: Provider, category: Category | None) -> Decimal:
+def default_markup_percent() -> Decimal:
+    """The markup of services no other level gives one: the admin's setting, else the environment's.
+
+    One query: read it once when pricing many services (service_rate's `default_markup`).
+    """
+    from catalog.models import PricingSettings
+
+    saved = PricingSettings.objects.values_list("default_markup_percent", flat=True).first()
+    return saved if saved is not None else settings.DEFAULT_MARKUP_PERCENT
+
+
+def markup_percent_for(
+    service: Service, *, provider: Provider, category: Category | None, default_markup: Decimal | None = None
+) -> Decimal:
     """The markup that applies to `service`: its own, its category's, its provider's, the default."""
     for markup in (
         service.markup_percent,
@@ -45,46 +61,100 @@ def markup_percent_for(service: Service, *, provider: Provider, category: Catego
     ):
         if markup is not None:
             return markup
-    return settings.DEFAULT_MARKUP_PERCENT
+    return default_markup if default_markup is not None else default_markup_percent()
+
+
+def fixed_rate_holds(fixed_rate: Decimal | None, *, cost: Decimal) -> bool:
+    """True when `fixed_rate` is set and the cost has not risen above it (the margin guard's test)."""
+    return fixed_rate is not None and fixed_rate >= cost
 
 
 def service_rate(
-    service: Service, *, provider: Provider | None = None, category: Category | None = None
+    service: Service,
+    *,
+    provider: Provider | None = None,
+    category: Category | None = None,
+    default_markup: Decimal | None = None,
 ) -> Decimal:
     """Our rate per 1000 (per package) for `service`, before any customer discount.
 
-    `provider` and `category` default to the service's own; pass them when pricing many services
-    so that no query runs per service.
+    `provider`, `category` and `default_markup` default to the service's own and the setting;
+    pass them when pricing many services so that no query runs per service. A fixed rate the
+    cost has risen above gives way to the markup: we never sell below cost, nor at cost by accident.
     """
     provider = provider if provider is not None else service.provider
     if category is None and service.category_id is not None:
         category = service.category
     cost = cost_rate(provider_rate=service.provider_rate, currency_factor=provider.currency_factor)
-    if service.fixed_rate is not None:
+    if fixed_rate_holds(service.fixed_rate, cost=cost):
         price = service.fixed_rate
     else:
-        markup = markup_percent_for(service, provider=provider, category=category)
+        markup = markup_percent_for(
+            service, provider=provider, category=category, default_markup=default_markup
+        )
         price = cost * (HUNDRED + markup) / HUNDRED
     return round_price_up(max(price, cost), conf.price_decimals())
 
 
-def customer_rate(service: Service, customer: Any) -> Decimal:
-    """What `customer` pays per 1000 (per package) for `service`: its rate less their discount.
+def custom_rate_of(service: Service, customer: Any) -> tuple[Decimal | None, Decimal | None]:
+    """(fixed rate, markup %) of `customer`'s custom rate for `service`; (None, None) without one.
 
-    `customer` may be an anonymous visitor (no discount). Reads service.provider: select it
-    with the service when pricing many.
+    services_for(customer) reads both with the service (`custom_fixed_rate`, `custom_markup_percent`);
+    a service read otherwise costs one indexed query here.
+    """
+    if hasattr(service, "custom_fixed_rate"):
+        return service.custom_fixed_rate, service.custom_markup_percent
+    if getattr(customer, "pk", None) is None:
+        return None, None
+    from catalog.models import CustomRate
+
+    found = (
+        CustomRate.objects.filter(customer_id=customer.pk, service_id=service.pk)
+        .values_list("fixed_rate", "markup_percent")
+        .first()
+    )
+    return found if found is not None else (None, None)
+
+
+def customer_rate(service: Service, customer: Any) -> Decimal:
+    """What `customer` pays per 1000 (per package) for `service`: their custom rate, else its rate
+    less their discount.
+
+    `customer` may be an anonymous visitor (no discount, no custom rate). Reads service.provider:
+    select it with the service when pricing many.
     """
     discount = getattr(customer, "discount_percent", None) or Decimal(0)
+    custom_fixed, custom_markup = custom_rate_of(service, customer)
     return discounted_rate(
-        service, currency_factor=service.provider.currency_factor, discount_percent=discount
+        service,
+        currency_factor=service.provider.currency_factor,
+        discount_percent=discount,
+        custom_fixed_rate=custom_fixed,
+        custom_markup_percent=custom_markup,
     )
 
 
-def discounted_rate(service: Service, *, currency_factor: Decimal, discount_percent: Decimal) -> Decimal:
-    """customer_rate with the provider's currency factor and the customer's discount given."""
+def discounted_rate(
+    service: Service,
+    *,
+    currency_factor: Decimal,
+    discount_percent: Decimal,
+    custom_fixed_rate: Decimal | None = None,
+    custom_markup_percent: Decimal | None = None,
+) -> Decimal:
+    """customer_rate with the provider's currency factor, the customer's discount and custom rate given.
+
+    A custom rate wins over our rate and the discount; a custom fixed rate the cost has risen
+    above is set aside (the margin guard), and the customer pays our rate less their discount.
+    """
     cost = cost_rate(provider_rate=service.provider_rate, currency_factor=currency_factor)
-    discounted = service.rate * (HUNDRED - discount_percent) / HUNDRED
-    return round_price_up(max(discounted, cost), conf.price_decimals())
+    if fixed_rate_holds(custom_fixed_rate, cost=cost):
+        price = custom_fixed_rate
+    elif custom_markup_percent is not None:
+        price = cost * (HUNDRED + custom_markup_percent) / HUNDRED
+    else:
+        price = service.rate * (HUNDRED - discount_percent) / HUNDRED
+    return round_price_up(max(price, cost), conf.price_decimals())
 
 
 # -- Refusing prices below cost (admin forms and service functions) ----------------------------

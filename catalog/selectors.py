@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
-from catalog.models import Category, Service
+from catalog.models import Category, CustomRate, Service
 from catalog.pricing import customer_rate
 from panel.sql import table
 
@@ -18,15 +18,25 @@ from panel.sql import table
 def services_for(customer: Any) -> QuerySet[Service]:
     """The services `customer` (a user, or an anonymous visitor) may see and order, in display order.
 
-    Enabled, not dropped, in a visible category, from an active provider; provider and category
-    come in the same query, so pricing every row with customer_rate costs no further query.
+    Enabled, not dropped, in a visible category, from an active provider; provider, category and
+    the customer's custom rate (`custom_fixed_rate`, `custom_markup_percent`: one row at most, by
+    the custom rate's unique index) come in the same query, so pricing every row with
+    customer_rate costs no further query.
     """
-    return (
+    services = (
         Service.objects.filter(
             enabled=True, dropped_at__isnull=True, category__visible=True, provider__is_active=True
         )
         .select_related("provider", "category")
         .order_by("category__position", "category__name", "category_id", "position", "id")
+    )
+    customer_id = getattr(customer, "pk", None)
+    if customer_id is None:  # a visitor has no custom rates
+        return services
+    return services.annotate(
+        custom=FilteredRelation("custom_rates", condition=Q(custom_rates__customer_id=customer_id)),
+        custom_fixed_rate=F("custom__fixed_rate"),
+        custom_markup_percent=F("custom__markup_percent"),
     )
 
 
@@ -36,28 +46,36 @@ def service_for_sale(*, service_id: int, customer_id: int) -> Service | None:
     services_for's conditions in one plain query (the ORM spends about 1 ms of CPU compiling
     services_for(...).filter(pk=...), ten times what the database takes to answer it). With it
     come what the price needs, read in the same statement: `provider_currency_factor` (the
-    provider's) and `customer_discount_percent` (the customer's, as it is now, whatever copy of the
-    customer the caller holds). tests/catalog check that both queries agree.
+    provider's), `customer_discount_percent` (the customer's, as it is now, whatever copy of the
+    customer the caller holds) and the customer's custom rate (`custom_fixed_rate`,
+    `custom_markup_percent`, joined by its unique index). tests/catalog check that both queries agree.
     """
     from panel.models import User
     from provider.models import Provider
 
     query = (
         f"SELECT {_service_columns()}, p.currency_factor AS provider_currency_factor, "  # noqa: S608 (our tables)
-        f"(SELECT u.discount_percent FROM {table(User)} u WHERE u.id = %s) AS customer_discount_percent "
+        f"(SELECT u.discount_percent FROM {table(User)} u WHERE u.id = %s) AS customer_discount_percent, "
+        "r.fixed_rate AS custom_fixed_rate, r.markup_percent AS custom_markup_percent "
         f"FROM {table(Service)} s JOIN {table(Provider)} p ON p.id = s.provider_id "
         f"JOIN {table(Category)} c ON c.id = s.category_id "
+        f"LEFT JOIN {table(CustomRate)} r ON r.service_id = s.id AND r.customer_id = %s "
         "WHERE s.id = %s AND s.enabled AND s.dropped_at IS NULL AND c.visible AND p.is_active"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, [customer_id, service_id])
+        cursor.execute(query, [customer_id, customer_id, service_id])
         row = cursor.fetchone()
     if row is None:
         return None
     # Service.from_db on the row: Service.objects.raw would work the columns out anew each call.
     names = _service_attnames()
     service = Service.from_db(connection.alias, names, row[: len(names)])
-    service.provider_currency_factor, service.customer_discount_percent = row[len(names) :]
+    (
+        service.provider_currency_factor,
+        service.customer_discount_percent,
+        service.custom_fixed_rate,
+        service.custom_markup_percent,
+    ) = row[len(names) :]
     return service
 
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+MIN_DISCOUNT, MAX_DISCOUNT = Decimal(0), Decimal("99.99")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,8 +39,16 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
-    # A reseller's better terms: percent off every catalog price.
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    # A reseller's better terms: percent off every catalog price (a custom rate wins over it).
+    # Below 100, as the constraint says: a discount never sells below cost anyway (catalog.pricing).
+    discount_percent = models.DecimalField(
+        "discount %",
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(MIN_DISCOUNT), MaxValueValidator(MAX_DISCOUNT)],
+        help_text="Percent off every catalog price, 0 to 99.99; never below cost.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,15 +1,22 @@
-"""Services of the site itself: the first admin account, signing an account out everywhere."""
+"""Services of the site itself: the first admin account, signing an account out everywhere,
+customers' discounts."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
-from panel.models import User
+from catalog.pricing import show
+from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, User
 
 
 @dataclass(frozen=True)
@@ -71,3 +78,36 @@ def account_sign_out_everywhere(*, customer: User) -> SignedOut:
     return SignedOut(
         sessions=user_sessions_end(user_id=customer.pk), api_keys=api_key_revoke(customer=customer)
     )
+
+
+def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decimal, by: User) -> int:
+    """Gives `customers` `discount_percent`; returns how many changed.
+
+    Each change leaves an admin LogEntry (the customer's history page): who, when, from what to what.
+    Nothing needs repricing: the discount is applied when a price is shown or charged.
+    ValidationError outside MIN_DISCOUNT..MAX_DISCOUNT.
+    """
+    if not MIN_DISCOUNT <= discount_percent <= MAX_DISCOUNT:
+        raise ValidationError(f"A discount is {show(MIN_DISCOUNT)}% to {show(MAX_DISCOUNT)}%.", code="range")
+    with transaction.atomic():
+        changed = list(customers.select_for_update().exclude(discount_percent=discount_percent))
+        if not changed:
+            return 0
+        User.objects.filter(pk__in=[user.pk for user in changed]).update(discount_percent=discount_percent)
+        content_type = ContentType.objects.get_for_model(User)
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user=by,
+                    content_type=content_type,
+                    object_id=str(user.pk),
+                    object_repr=str(user)[:200],
+                    action_flag=CHANGE,
+                    change_message=(
+                        f"Discount changed from {show(user.discount_percent)}% to {show(discount_percent)}%."
+                    ),
+                )
+                for user in changed
+            ]
+        )
+    return len(changed)

@@ -25,6 +25,7 @@ class ProviderForm(forms.ModelForm):
             "currency",
             "currency_factor",
             "default_markup_percent",
+            "margin_guard",
             "is_active",
             "low_balance_threshold",
             "max_in_flight",

@@ -11,6 +11,13 @@ from billing.money import AmountField
 MAX_IN_FLIGHT_CEILING = 512
 
 
+class MarginGuard(models.TextChoices):
+    """What a sync does when the cost rises above a fixed rate or a customer's custom rate."""
+
+    REPRICE = "reprice", "Reprice: sell at the markup instead"
+    DISABLE = "disable", "Disable the service"
+
+
 class Provider(models.Model):
     """A wholesale panel that speaks API v2 and fulfils our orders."""
 
@@ -25,6 +32,12 @@ class Provider(models.Model):
     # Markup in percent for this provider's services when neither service nor category sets one.
     default_markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    margin_guard = models.CharField(
+        max_length=10,
+        choices=MarginGuard.choices,
+        default=MarginGuard.REPRICE,
+        help_text="When a sync raises the cost above a fixed or custom rate; admins are mailed either way.",
+    )
     # The provider's own balance with us as a customer of theirs, in the provider's currency.
     balance = AmountField(null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -4,6 +4,7 @@ from catalog.services.export import catalog_export_csv
 from catalog.services.repricing import (
     category_mapping_set,
     category_reprice,
+    default_markup_set,
     provider_reprice,
     service_reprice,
     services_move,
@@ -20,6 +21,7 @@ __all__ = [
     "catalog_sync",
     "category_mapping_set",
     "category_reprice",
+    "default_markup_set",
     "provider_reprice",
     "service_reprice",
     "services_move",

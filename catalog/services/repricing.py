@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.models import Category, CategoryMapping, PriceHistory, Service
-from catalog.pricing import markup_check, service_rate
+from catalog.models import Category, CategoryMapping, PriceHistory, PricingSettings, Service
+from catalog.pricing import default_markup_percent, markup_check, service_rate
 from provider.models import Provider
 
 BATCH = 500
@@ -30,8 +30,11 @@ def services_reprice(*, services: QuerySet[Service]) -> int:
 def _store_rates(rows: Iterable[Service]) -> int:
     now = timezone.now()
     changed = []
+    default_markup = default_markup_percent()
     for service in rows:
-        rate = service_rate(service, provider=service.provider, category=service.category)
+        rate = service_rate(
+            service, provider=service.provider, category=service.category, default_markup=default_markup
+        )
         if rate != service.rate:
             service.rate = rate
             service.updated_at = now
@@ -62,6 +65,20 @@ def category_reprice(*, category: Category) -> int:
 def provider_reprice(*, provider: Provider) -> int:
     """Reprices the provider's services (after its default markup or currency factor changed)."""
     return services_reprice(services=Service.objects.filter(provider=provider))
+
+
+def default_markup_set(*, markup_percent: Decimal) -> int:
+    """Makes `markup_percent` the default markup (the admin's setting) and reprices the services
+    that inherit it; returns how many rates changed. ValidationError below 0."""
+    markup_check(markup_percent)
+    with transaction.atomic():
+        PricingSettings.objects.update_or_create(pk=1, defaults={"default_markup_percent": markup_percent})
+        inheriting = Service.objects.filter(
+            markup_percent__isnull=True,
+            category__default_markup_percent__isnull=True,
+            provider__default_markup_percent__isnull=True,
+        )
+        return services_reprice(services=inheriting)
 
 
 def services_set_markup(

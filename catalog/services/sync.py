@@ -29,7 +29,8 @@ from django.utils import timezone
 from billing.money import RATE_DIGITS, RATE_PLACES, round_price_up
 from catalog import conf
 from catalog.models import Category, CategoryMapping, PriceHistory, Service, ServiceType
-from catalog.pricing import service_rate
+from catalog.pricing import default_markup_percent, service_rate
+from catalog.services.margin_guard import margin_guard
 from provider.client import ProviderError, ProviderService
 from provider.models import Provider
 from provider.services import provider_client
@@ -67,12 +68,15 @@ class SyncResult:
     repriced: int = 0
     dropped: int = 0
     restored: int = 0
+    guarded: int = 0  # services whose cost rose above a fixed or custom rate (margin_guard)
     categories_created: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         parts = [f"{self.created} new", f"{self.updated} updated ({self.repriced} repriced)"]
         parts += [f"{self.dropped} dropped", f"{self.restored} back"]
+        if self.guarded:
+            parts.append(f"{self.guarded} above a fixed or custom rate (admins mailed)")
         if self.categories_created:
             parts.append(f"{self.categories_created} new categories")
         if self.skipped:
@@ -178,11 +182,13 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
     result = SyncResult(provider=provider.name)
     now = timezone.now()
     rates_changed: list[Service] = []
+    risen: list[tuple[Service, Decimal]] = []  # (service, its previous provider rate)
     created: list[Service] = []
     updated: list[Service] = []
     known = {service.provider_service_id: service for service in Service.objects.filter(provider=provider)}
     mappings = _mappings(provider, offers, result)
     categories = Category.objects.in_bulk(set(mappings.values()) | {s.category_id for s in known.values()})
+    default_markup = default_markup_percent()
 
     for offer in offers:
         service = known.pop(offer.service_id, None)
@@ -200,7 +206,12 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
             if service.category_id != mappings.get(service.provider_category):
                 mapped = service.category_id  # the admin moved it: it stays
         _take(service, offer, mapped)
-        service.rate = service_rate(service, provider=provider, category=categories[service.category_id])
+        service.rate = service_rate(
+            service,
+            provider=provider,
+            category=categories[service.category_id],
+            default_markup=default_markup,
+        )
         if before is None:
             created.append(service)
             rates_changed.append(service)
@@ -214,6 +225,10 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
             updated.append(service)
             if (service.provider_rate, service.rate) != (before["provider_rate"], before["rate"]):
                 rates_changed.append(service)
+            if service.enabled and service.provider_rate > before["provider_rate"]:
+                risen.append((service, before["provider_rate"]))
+    # Before the writes: a guard that disables a service changes a row that is written anyway.
+    result.guarded = len(margin_guard(provider=provider, risen=risen))
 
     Service.objects.bulk_create(created, batch_size=BATCH)
     # An upsert rather than bulk_update: bulk_update builds a CASE per field and row, which takes

@@ -67,11 +67,13 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
     from orders.tasks import submit_order
 
     service = _service_for_sale(service_id, customer)
-    # customer_rate's price, with the factor and the discount read with the service just now.
+    # customer_rate's price, with the factor, discount and custom rate read with the service just now.
     rate = discounted_rate(
         service,
         currency_factor=service.provider_currency_factor,
         discount_percent=service.customer_discount_percent or Decimal(0),
+        custom_fixed_rate=service.custom_fixed_rate,
+        custom_markup_percent=service.custom_markup_percent,
     )
     quote = order_quote(service=service, rate=rate, params=params, strict=strict)
     parsed, charge = quote.parsed, quote.charge

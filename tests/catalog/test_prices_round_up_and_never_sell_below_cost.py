@@ -23,20 +23,21 @@ def test_rounding_never_goes_below_cost_even_at_zero_decimals(make_service, sett
     assert service_rate(make_service(provider_rate="0.0001")) == 1
 
 
-def test_a_fixed_rate_below_cost_sells_at_cost(make_service):
-    service = make_service(provider_rate="1.00")
+def test_a_fixed_rate_below_cost_gives_way_to_the_markup(make_service):
+    service = make_service(provider_rate="1.00", fixed_rate=Decimal("1.00"))
+    assert service_rate(service) == Decimal("1.00")  # at cost it still holds
+
     service.fixed_rate = Decimal("0.50")
+    assert service_rate(service) == Decimal("1.30")
 
-    assert service_rate(service) == Decimal("1.00")
 
-
-def test_a_fixed_rate_below_cost_after_a_currency_change_sells_at_the_new_cost(make_service):
+def test_a_fixed_rate_below_cost_after_a_currency_change_sells_at_the_markup_on_the_new_cost(make_service):
     euro = Provider.objects.create(
         name="Euro", api_url="http://127.0.0.1:9/api/v2", api_key="k", currency_factor=Decimal("1.23456")
     )
     service = make_service(provider_rate="1.00", provider=euro, fixed_rate=Decimal("1.00"))
 
-    assert service_rate(service) == Decimal("1.2346")
+    assert service_rate(service) == Decimal("1.6050")  # 1.23456 x 1.3 = 1.604928, rounded up
 
 
 def test_a_customers_discount_comes_off_our_rate(make_service, customer):

@@ -12,9 +12,9 @@
 - 401 `not_authenticated` (no key) or `invalid_api_key`;
 - 402 `not_enough_funds`: the request is right, the balance is short;
 - 404 no such object among the caller's own (another customer's is a 404 too), with the code of
-  its API v2 text: `order_not_found`, `refill_not_found` (`payment_not_found`, which API v2
-  lacks), and `incorrect_service` for a service
-  that cannot be bought (as when ordering it, where it is a 400); `not_found` for a path;
+  its API v2 text: `order_not_found`, `refill_not_found`, and `incorrect_service` for a service
+  that cannot be bought (as when ordering it, where it is a 400); `payment_not_found` (API v2 has
+  no payments); `not_found` for a path;
 - 409 the state of the order or its service does not allow it (`cancel_disabled`,
   `active_order_with_link`, `refill_under_way`...);
 - 413 `body_too_large`, 415 `unsupported_media_type`;

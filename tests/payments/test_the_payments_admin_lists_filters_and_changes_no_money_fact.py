@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,3 +88,20 @@ def test_no_payment_is_added_changed_or_deleted_from_the_admin(client, admin_use
     # The changelist offers no bulk delete either.
     actions = client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices
     assert "delete_selected" not in [name for name, _ in actions]
+
+
+def test_the_list_runs_the_same_queries_for_a_few_payments_or_many(client, admin_user, make_customer):
+    client.force_login(admin_user)
+
+    def queries_with(count: int) -> int:
+        Payment.objects.bulk_create(
+            Payment(
+                customer=make_customer(funds=0), gateway="stripe", amount=5, pay_amount=5, pay_currency="USD"
+            )
+            for _ in range(count)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(CHANGELIST)).status_code == 200
+        return len(queries)
+
+    assert queries_with(2) == queries_with(20)

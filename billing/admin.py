@@ -1,4 +1,4 @@
-"""Money in the admin: balances and the ledger to read, and two forms that move money.
+"""Money in the admin: balances and the ledger to read, and the staff forms that move money.
 
 Nothing here edits a balance or an entry: the ledger is appended to by billing.services only,
 so both models are read-only and staff credit, correct a balance or forgive a reversed payment's
@@ -7,6 +7,7 @@ debt through the Deposit, Adjust and Write off debt forms, each behind its own p
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
@@ -166,9 +167,10 @@ class BalanceAdmin(ReadOnlyAdmin):
         else:
             form = WriteOffDebtForm(initial={"debt": debt})
         if form.is_valid() and form.cleaned_data["debt"] != debt:
-            # Shown again with the debt as it is now; the staff member decides once more.
+            # A reversal or a deposit changed it since the page was shown: the form comes back with
+            # the debt as it is now, and the staff member decides again on what they see.
             form = WriteOffDebtForm({**request.POST.dict(), "debt": str(debt)})
-            form.is_valid()
+            form.full_clean()
             form.add_error(None, f"The debt changed to {money_display(debt)} since the page was shown.")
         elif form.is_valid():
             try:
@@ -196,7 +198,7 @@ class BalanceAdmin(ReadOnlyAdmin):
         return redirect("admin:index")
 
     def _render(
-        self, request: HttpRequest, form, *, title: str, submit: str, customer, debt=None
+        self, request: HttpRequest, form, *, title: str, submit: str, customer, debt: Decimal | None = None
     ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),

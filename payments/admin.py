@@ -164,7 +164,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     # COUNT(*) of every payment on each filtered page gets slow as they grow.
     show_full_result_count = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "customer",
         "gateway",
         "gateway_payment_id",
@@ -182,7 +182,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "paid_at",
         "checked_at",
         "updated_at",
-    ]
+    )
     inlines = [EventLogInline, LedgerInline]
     actions = ["check_now"]
     change_form_template = "payments/admin/payment_change_form.html"

@@ -1,12 +1,13 @@
-"""Money in the admin: balances and the ledger to read, and two forms that move money.
+"""Money in the admin: balances and the ledger to read, and the staff forms that move money.
 
 Nothing here edits a balance or an entry: the ledger is appended to by billing.services only,
-so both models are read-only and staff credit or correct a balance through the Deposit and
-Adjust forms, each behind its own permission.
+so both models are read-only and staff credit, correct a balance or forgive a reversed payment's
+debt through the Deposit, Adjust and Write off debt forms, each behind its own permission.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
@@ -18,16 +19,17 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
-from billing.forms import AdjustBalanceForm, DepositForm
+from billing.forms import AdjustBalanceForm, DepositForm, WriteOffDebtForm
 from billing.models import Balance, LedgerEntry
 from billing.money import money_display
-from billing.selectors import balance_amount
+from billing.selectors import balance_amount, balance_debt
 from billing.services import (
     AlreadyRecorded,
     BillingError,
     InsufficientFunds,
     ledger_adjust,
     ledger_deposit,
+    ledger_write_off_debt,
 )
 from panel.admin import ReadOnlyAdmin
 
@@ -40,19 +42,35 @@ def _staff(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
+class InDebtFilter(admin.SimpleListFilter):
+    title = "debt"
+    parameter_name = "debt"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In debt (new orders refused)")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(debt__gt=0) if self.value() == "yes" else queryset
+
+
 @admin.register(Balance)
 class BalanceAdmin(ReadOnlyAdmin):
-    list_display = ["customer", "amount_shown", "updated_at"]
+    list_display = ["customer", "amount_shown", "debt_shown", "updated_at"]
+    list_filter = [InDebtFilter]
     search_fields = ["customer__email"]
     list_select_related = ["customer"]
     ordering = ["customer__email"]
-    fields = readonly_fields = ("customer", "amount_shown", "updated_at", "ledger_link")
+    fields = readonly_fields = ("customer", "amount_shown", "debt_shown", "updated_at", "ledger_link")
     change_form_template = "billing/admin/balance_change_form.html"
     change_list_template = "billing/admin/balance_change_list.html"
 
     @admin.display(description="amount", ordering="amount")
     def amount_shown(self, balance: Balance) -> str:
         return money_display(balance.amount)
+
+    @admin.display(description="debt", ordering="debt")
+    def debt_shown(self, balance: Balance) -> str:
+        return money_display(balance.debt)
 
     @admin.display(description="ledger")
     def ledger_link(self, balance: Balance) -> str:
@@ -67,6 +85,11 @@ class BalanceAdmin(ReadOnlyAdmin):
                 "<int:customer_id>/adjust/",
                 self.admin_site.admin_view(self.adjust_view),
                 name="billing_balance_adjust",
+            ),
+            path(
+                "<int:customer_id>/write-off/",
+                self.admin_site.admin_view(self.write_off_view),
+                name="billing_balance_write_off",
             ),
             *super().get_urls(),
         ]
@@ -134,12 +157,49 @@ class BalanceAdmin(ReadOnlyAdmin):
                 return self._back_to(request, form.customer.pk)
         return self._render(request, form, title="Deposit funds", submit="Deposit", customer=None)
 
+    def write_off_view(self, request: HttpRequest, customer_id: int) -> HttpResponse:
+        if not request.user.has_perm("billing.write_off_debt"):
+            raise PermissionDenied
+        customer = get_object_or_404(get_user_model(), pk=customer_id)
+        debt = balance_debt(customer_id=customer.pk)
+        if request.method == "POST":
+            form = WriteOffDebtForm(request.POST)
+        else:
+            form = WriteOffDebtForm(initial={"debt": debt})
+        if form.is_valid() and form.cleaned_data["debt"] != debt:
+            # A reversal or a deposit changed it since the page was shown: the form comes back with
+            # the debt as it is now, and the staff member decides again on what they see.
+            form = WriteOffDebtForm({**request.POST.dict(), "debt": str(debt)})
+            form.full_clean()
+            form.add_error(None, f"The debt changed to {money_display(debt)} since the page was shown.")
+        elif form.is_valid():
+            try:
+                entry = ledger_write_off_debt(
+                    customer=customer, created_by=_staff(request), reason=form.cleaned_data["reason"]
+                )
+            except BillingError as error:
+                form.add_error("reason", str(error))
+            else:
+                if entry is None:
+                    self.message_user(request, f"{customer} owes nothing.", messages.WARNING)
+                else:
+                    self.message_user(
+                        request,
+                        f"Wrote off {money_display(-entry.debt_change)} of {customer}'s debt.",
+                        messages.SUCCESS,
+                    )
+                return self._back_to(request, customer.pk)
+        title = f"Write off the debt of {customer}"
+        return self._render(request, form, title=title, submit="Write off debt", customer=customer, debt=debt)
+
     def _back_to(self, request: HttpRequest, customer_id: int) -> HttpResponse:
         if self.has_view_permission(request):
             return redirect("admin:billing_balance_change", customer_id)
         return redirect("admin:index")
 
-    def _render(self, request: HttpRequest, form, *, title: str, submit: str, customer) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, form, *, title: str, submit: str, customer, debt: Decimal | None = None
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -148,8 +208,20 @@ class BalanceAdmin(ReadOnlyAdmin):
             "form": form,
             "customer": customer,
             "balance": money_display(balance_amount(customer_id=customer.pk)) if customer else None,
+            "debt": money_display(debt) if debt is not None else None,
         }
         return TemplateResponse(request, "billing/admin/money_form.html", context)
+
+
+def _link(url_name: str, pk: int | None) -> str:
+    """A link to an object's admin page; its id alone when that admin is not registered."""
+    if pk is None:
+        return "-"
+    try:
+        url = reverse(url_name, args=[pk])
+    except NoReverseMatch:
+        return str(pk)
+    return format_html('<a href="{}">{}</a>', url, pk)
 
 
 @admin.register(LedgerEntry)
@@ -161,7 +233,9 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "kind",
         "amount_shown",
         "balance_after_shown",
+        "debt_change_shown",
         "order_shown",
+        "payment_shown",
         "created_by",
         "reason",
     ]
@@ -176,7 +250,9 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "kind",
         "amount_shown",
         "balance_after_shown",
+        "debt_change_shown",
         "order_shown",
+        "payment_shown",
         "created_by",
         "reason",
         "created_at",
@@ -190,15 +266,17 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     def balance_after_shown(self, entry: LedgerEntry) -> str:
         return money_display(entry.balance_after)
 
+    @admin.display(description="debt change")
+    def debt_change_shown(self, entry: LedgerEntry) -> str:
+        return money_display(entry.debt_change) if entry.debt_change else "-"
+
+    @admin.display(description="payment", ordering="payment_id")
+    def payment_shown(self, entry: LedgerEntry) -> str:
+        return _link("admin:payments_payment_change", entry.payment_id)
+
     @admin.display(description="order", ordering="order_id")
     def order_shown(self, entry: LedgerEntry) -> str:
-        if entry.order_id is None:
-            return "-"
-        try:
-            url = reverse("admin:orders_order_change", args=[entry.order_id])
-        except NoReverseMatch:  # the orders admin is not registered
-            return str(entry.order_id)
-        return format_html('<a href="{}">{}</a>', url, entry.order_id)
+        return _link("admin:orders_order_change", entry.order_id)
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)

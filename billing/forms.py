@@ -54,3 +54,15 @@ class DepositForm(_SubmittedOnce):
         if amount <= 0:
             raise forms.ValidationError("A deposit must be more than zero.")
         return amount
+
+
+class WriteOffDebtForm(forms.Form):
+    # The debt the page showed: a debt that grew since (another reversal) is not written off unseen.
+    debt = forms.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the customer need not pay it, e.g. the gateway's dispute was won.",
+    )

@@ -29,6 +29,7 @@ class Balance(models.Model):
         permissions = [
             ("adjust_balance", "Can adjust a balance (signed, with a reason)"),
             ("deposit_funds", "Can deposit funds into a balance"),
+            ("write_off_debt", "Can write off a customer's debt (with a reason)"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,12 @@ def balance_amount(*, customer_id: int) -> Decimal:
     return ZERO if amount is None else amount
 
 
+def balance_debt(*, customer_id: int) -> Decimal:
+    """What a reversed payment left the customer owing (new orders are refused while above 0)."""
+    debt = Balance.objects.filter(customer_id=customer_id).values_list("debt", flat=True).first()
+    return ZERO if debt is None else debt
+
+
 def ledger_entries(*, customer_id: int, kind: EntryKind | None = None) -> QuerySet[LedgerEntry]:
     """The customer's ledger entries, newest first (the index ledger_customer_recent), of `kind` only
     when given: the transactions page and the REST API's transactions."""

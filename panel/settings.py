@@ -324,6 +324,12 @@ PAYMENTS_GATEWAY_CONNECT_TIMEOUT = env.decimal(
 PAYMENTS_GATEWAY_READ_TIMEOUT = env.decimal(
     "PAYMENTS_GATEWAY_READ_TIMEOUT", Decimal("20"), min=Decimal("0.1")
 )
+# The beat task's check of open payments (payments.tasks.check_open_payments, every 5 minutes):
+# a payment still created or pending this many minutes after it was made (or last asked about) is
+# asked about at its gateway, so that a webhook lost on the way leaves no paid payment uncredited;
+# after this many days it is no longer asked (and one its customer never started is marked failed).
+PAYMENTS_CHECK_AFTER_MINUTES = env.int("PAYMENTS_CHECK_AFTER_MINUTES", 10, min=1)
+PAYMENTS_CHECK_GIVE_UP_DAYS = env.int("PAYMENTS_CHECK_GIVE_UP_DAYS", 3, min=1)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", "https://api.stripe.com")

@@ -113,7 +113,10 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        permissions = [("check_payment", "Can ask the gateway about a payment")]
+        permissions = [
+            ("check_payment", "Can ask the gateway about a payment"),
+            ("clear_flag", "Can clear a payment's needs-attention flag"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["gateway", "gateway_payment_id"],

@@ -10,10 +10,12 @@
 - 400 a malformed request or a refused parameter (`invalid_parameter`, `bad_link`,
   `incorrect_service`, `quantity_below_minimum`...);
 - 401 `not_authenticated` (no key) or `invalid_api_key`;
-- 402 `not_enough_funds`: the request is right, the balance is short;
+- 402 `not_enough_funds`: the request is right, the balance is short; `outstanding_debt`: a
+  reversed payment left a debt, and no order is taken until a deposit settles it;
 - 404 no such object among the caller's own (another customer's is a 404 too), with the code of
   its API v2 text: `order_not_found`, `refill_not_found`, and `incorrect_service` for a service
-  that cannot be bought (as when ordering it, where it is a 400); `not_found` for a path;
+  that cannot be bought (as when ordering it, where it is a 400); `payment_not_found` (API v2 has
+  no payments); `not_found` for a path;
 - 409 the state of the order or its service does not allow it (`cancel_disabled`,
   `active_order_with_link`, `refill_under_way`...);
 - 413 `body_too_large`, 415 `unsupported_media_type`;
@@ -60,6 +62,8 @@ REFUSAL_STATUS: dict[str, int] = {
     errors.QUANTITY_BELOW_MINIMUM: _BAD,
     errors.QUANTITY_ABOVE_MAXIMUM: _BAD,
     errors.CODES[errors.NOT_ENOUGH_FUNDS]: _FUNDS,
+    # The request is right; the account owes a reversed payment's money until a deposit settles it.
+    errors.OUTSTANDING_DEBT: _FUNDS,
     **{errors.CODES[text]: _MISSING for text in (errors.INCORRECT_ORDER, errors.REFILL_NOT_FOUND)},
     **{
         errors.CODES[text]: _CONFLICT
@@ -174,7 +178,7 @@ _WHEN = {
     400: "Malformed or refused: `invalid_parameter`, `incorrect_service`, `bad_link`, "
     "`quantity_below_minimum`, `quantity_above_maximum`; `field` names the culprit.",
     401: "`not_authenticated` (no key) or `invalid_api_key`.",
-    402: "`not_enough_funds`.",
+    402: "`not_enough_funds`, or `outstanding_debt` (a reversed payment's debt: add funds first).",
     404: "`not_found`, `order_not_found`, `refill_not_found`: none of yours.",
     409: "The order's or its service's state does not allow it: `active_order_with_link`, "
     "`cancel_disabled`, `cancel_too_late`, `cancel_already_requested`, `order_being_sent`, "

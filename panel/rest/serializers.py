@@ -21,6 +21,7 @@ from orders.selectors import order_progress
 from orders.services.params import FIELDS
 from panel.api.definitions import ADD_PARAMS, Kind, Param
 from panel.api.parsing import MAX_ID
+from payments.models import Payment, PaymentState
 from provider.statuses import OrderStatus, RefillStatus
 
 
@@ -205,3 +206,30 @@ class TransactionSerializer(serializers.ModelSerializer):
 
 class TransactionFilters(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
+
+
+# -- payments -----------------------------------------------------------------------------------
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    state = serializers.ChoiceField(
+        choices=PaymentState.choices,
+        help_text="`paid` once the gateway confirmed it and it was credited; `refunded` or `disputed` "
+        "when the gateway took money back after that.",
+    )
+    amount = Money(help_text="What your balance receives, in the panel's currency (`currency`).")
+    bonus = Money(help_text="Credited besides, from the bonus tiers.")
+    fee = Money(help_text="The gateway's fee, added on top of `amount`.")
+    pay_amount = serializers.DecimalField(
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+        coerce_to_string=True,
+        help_text="What you pay at the gateway: `amount` + `fee`, in `pay_currency`.",
+    )
+    pay_currency = serializers.CharField(help_text="ISO 4217.")
+
+    class Meta:
+        model = Payment
+        fields = ["id", "gateway", "amount", "bonus", "fee", "pay_amount", "pay_currency", "state"]
+        fields += ["created_at", "paid_at"]
+        read_only_fields = fields

@@ -12,6 +12,7 @@ router.register("services", views.ServiceViewSet, basename="service")
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("refills", views.RefillViewSet, basename="refill")
 router.register("transactions", views.TransactionViewSet, basename="transaction")
+router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [

@@ -41,12 +41,14 @@ from panel.rest.serializers import (
     OrderCreateSerializer,
     OrderFilters,
     OrderSerializer,
+    PaymentSerializer,
     RefillSerializer,
     ServiceFilters,
     ServiceSerializer,
     TransactionFilters,
     TransactionSerializer,
 )
+from payments.models import Payment
 from provider.statuses import OrderStatus
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -259,6 +261,30 @@ class TransactionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # The transactions page's query, its `kind` filter included (a list only: no get_object).
         kind = query_filters(TransactionFilters, self.request).get("kind")
         return ledger_entries(customer_id=self.request.user.pk, kind=EntryKind(kind) if kind else None)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your payments (funds added through a gateway), newest first",
+        responses={200: PaymentSerializer(many=True), **error_responses(400)},
+    ),
+    retrieve=extend_schema(
+        summary="One of your payments",
+        responses={
+            200: PaymentSerializer,
+            **error_responses(404, when={404: "`payment_not_found`: none of yours."}),
+        },
+    ),
+)
+class PaymentViewSet(OwnObjects, viewsets.ReadOnlyModelViewSet):
+    """Your payments at the gateways; a payment's money is in your transactions once it is `paid`."""
+
+    serializer_class = PaymentSerializer
+    not_found = ("payment_not_found", "Payment not found")
+
+    def get_queryset(self) -> QuerySet[Payment]:
+        # The index payment_customer_recent: (customer, -id), the cursor pages' order.
+        return Payment.objects.filter(customer=self.request.user)
 
 
 class BalanceView(APIView):

@@ -18,8 +18,10 @@ from payments.services.events import (
     payment_webhook_receive,
     payments_check_open,
 )
+from payments.services.staff import FlagNotCleared, payment_flag_clear
 
 __all__ = [
+    "FlagNotCleared",
     "Method",
     "PaymentRefused",
     "Quote",
@@ -29,6 +31,7 @@ __all__ = [
     "payment_check",
     "payment_create",
     "payment_event_apply",
+    "payment_flag_clear",
     "payment_quote",
     "payment_return",
     "payment_webhook_receive",

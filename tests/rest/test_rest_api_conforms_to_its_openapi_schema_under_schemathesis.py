@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from orders.models import Refill
 from panel.wsgi import application
+from payments.models import Payment
 from tests.rest.conftest import rest_body
 from webhooks.services import webhook_endpoint_create
 
@@ -44,6 +45,17 @@ def known(reseller, catalog, completed_order, sent_order, place_order) -> dict[s
     return {
         "orders": [order.pk for order in orders],
         "refills": [Refill.objects.create(order=completed[0]).pk],
+        # A payment's row alone: the answers' shapes are checked, no gateway is asked.
+        "payments": [
+            Payment.objects.create(
+                customer=reseller.customer,
+                gateway="stripe",
+                amount=10,
+                fee=1,
+                pay_amount=11,
+                pay_currency="USD",
+            ).pk
+        ],
         "services": list(catalog.values()),
         # Nothing listens there: a test event only queues a delivery (sent after commit, never here).
         "webhooks": [webhook_endpoint_create(customer=reseller.customer, url="http://127.0.0.1:9/hook")],

@@ -17,6 +17,7 @@ def refusals() -> list[OrderRefused]:
         *errors.CODES.values(),
         errors.QUANTITY_BELOW_MINIMUM,
         errors.QUANTITY_ABOVE_MAXIMUM,
+        errors.OUTSTANDING_DEBT,
         errors.REFUSED,
     }
     made = [OrderRefused(text) for text in texts if text not in codes]
@@ -28,9 +29,10 @@ def test_every_refusal_has_a_code_of_its_own_with_a_client_error_status():
     assert all(code.replace("_", "").isalpha() and code.islower() for code in codes)
     # "Incorrect request" and its detailed texts share `invalid_parameter`; the others each have their own.
     assert len(set(codes)) == len(codes) - 1
-    quantity = {errors.QUANTITY_BELOW_MINIMUM, errors.QUANTITY_ABOVE_MAXIMUM}
+    # Codes raised with a text of their own (the quantity's bounds, the debt's amount).
+    own_text = {errors.QUANTITY_BELOW_MINIMUM, errors.QUANTITY_ABOVE_MAXIMUM, errors.OUTSTANDING_DEBT}
     # Each code has its own line (no default): a new refusal without one fails here.
-    assert set(REFUSAL_STATUS) == set(codes) | quantity and errors.REFUSED not in REFUSAL_STATUS
+    assert set(REFUSAL_STATUS) == set(codes) | own_text and errors.REFUSED not in REFUSAL_STATUS
     assert all(400 <= REFUSAL_STATUS[code] < 500 for code in REFUSAL_STATUS)
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from billing.money import MAX_AMOUNT, ZERO, money_display
@@ -281,7 +282,8 @@ def payments_check_open(*, older_than: timedelta, give_up_after: timedelta, limi
         )
         .exclude(gateway_payment_id="")
         .exclude(checked_at__gte=now - older_than)
-        .order_by("checked_at", "pk")[:limit]
+        # Never asked first: PostgreSQL sorts NULLs last by default.
+        .order_by(F("checked_at").asc(nulls_first=True), "pk")[:limit]
     )
     asked = 0
     for payment in due:

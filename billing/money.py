@@ -32,7 +32,7 @@ def RateField(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, **kwargs)
 
 
-def amount(value: Decimal | int | str) -> Decimal:
+def exact_amount(value: Decimal | int | str) -> Decimal:
     """Exactly `value` as an amount; refuses a value that would need rounding."""
     number = Decimal(value)
     quantized = number.quantize(AMOUNT_QUANTUM)
@@ -58,7 +58,7 @@ def parse_amount(value: Decimal | int | str) -> Decimal:
         raise ValueError(f"{value!r} is not an amount")
     if abs(number) > MAX_AMOUNT:
         raise ValueError(f"{value} is too large")
-    return amount(number)
+    return exact_amount(number)
 
 
 def amount_text(value: Decimal) -> str:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, amount, charge_for, parse_amount, refund_for
+from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, charge_for, exact_amount, parse_amount, refund_for
 
 
 def test_half_of_the_smallest_amount_rounds_up_in_a_charge():
@@ -58,9 +58,9 @@ def test_the_smallest_share_of_a_tiny_charge_rounds_down_to_nothing():
 
 
 def test_amounts_are_exact_or_refused():
-    assert amount("1.5") == Decimal("1.50000")
+    assert exact_amount("1.5") == Decimal("1.50000")
     with pytest.raises(ValueError, match="more than 5 decimal places"):
-        amount("0.000005")
+        exact_amount("0.000005")
 
 
 @pytest.mark.parametrize("text", ["abc", "", "NaN", "-Infinity", "1,5", "0.000001"])

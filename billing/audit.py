@@ -110,7 +110,7 @@ ORDER BY o.id
 # amount and, with a bonus, one bonus entry of it; any other payment has neither, nor reversals.
 # What its reversals took back (from the balance or into debt) never exceeds what was credited.
 _PAYMENTS_SQL = f"""
-SELECT p.id, p.customer_id, p.state, p.amount, p.bonus,
+SELECT p.id, p.customer_id, p.state, p.amount, p.bonus, p.amount_reversed, p.bonus_reversed,
        COALESCE(e.deposits, 0), COALESCE(e.deposited, 0), COALESCE(e.bonuses, 0), COALESCE(e.bonused, 0),
        COALESCE(e.reversed, 0), COALESCE(e.bonus_reversed, 0),
        COALESCE(e.min_customer, p.customer_id), COALESCE(e.max_customer, p.customer_id)
@@ -130,6 +130,7 @@ WHERE COALESCE(e.deposits, 0) <> CASE WHEN p.state = ANY(%(credited)s) THEN 1 EL
    OR COALESCE(e.deposited, 0) <> CASE WHEN p.state = ANY(%(credited)s) THEN p.amount ELSE 0 END
    OR COALESCE(e.bonuses, 0) <> CASE WHEN p.state = ANY(%(credited)s) AND p.bonus > 0 THEN 1 ELSE 0 END
    OR COALESCE(e.bonused, 0) <> CASE WHEN p.state = ANY(%(credited)s) THEN p.bonus ELSE 0 END
+   OR COALESCE(e.reversed, 0) <> p.amount_reversed OR COALESCE(e.bonus_reversed, 0) <> p.bonus_reversed
    OR COALESCE(e.reversed, 0) > COALESCE(e.deposited, 0)
    OR COALESCE(e.bonus_reversed, 0) > COALESCE(e.bonused, 0)
    OR e.min_customer <> p.customer_id OR e.max_customer <> p.customer_id
@@ -150,8 +151,8 @@ def _payment_problems(cursor) -> list[Problem]:
     )
     problems = []
     for row in cursor.fetchall():
-        (payment_id, customer_id, state, amount, bonus, deposits, deposited, bonuses, bonused,
-         reversed_, bonus_reversed, low, high) = row  # fmt: skip
+        (payment_id, customer_id, state, amount, bonus, amount_reversed, bonus_reversed, deposits,
+         deposited, bonuses, bonused, reversed_, bonus_reversed_sum, low, high) = row  # fmt: skip
         credited = state in CREDITED_STATES
 
         def add(message: str, customer_id: int = customer_id, payment_id: int = payment_id) -> None:
@@ -161,10 +162,15 @@ def _payment_problems(cursor) -> list[Problem]:
             add(f"is {state} with {deposits} deposit entries summing to {deposited} (amount {amount})")
         if bonuses != (1 if credited and bonus > 0 else 0) or bonused != (bonus if credited else 0):
             add(f"is {state} with {bonuses} bonus entries summing to {bonused} (bonus {bonus})")
+        if reversed_ != amount_reversed or bonus_reversed_sum != bonus_reversed:
+            add(
+                f"says {amount_reversed} and {bonus_reversed} of its bonus reversed, but its reversal "
+                f"entries take back {reversed_} and {bonus_reversed_sum}"
+            )
         if reversed_ > deposited:
             add(f"reversals ({reversed_}) exceed its deposit ({deposited})")
-        if bonus_reversed > bonused:
-            add(f"bonus reversals ({bonus_reversed}) exceed its bonus ({bonused})")
+        if bonus_reversed_sum > bonused:
+            add(f"bonus reversals ({bonus_reversed_sum}) exceed its bonus ({bonused})")
         if low != customer_id or high != customer_id:
             add("has ledger entries of another customer")
     return problems

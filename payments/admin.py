@@ -175,6 +175,8 @@ class PaymentAdmin(ReadOnlyAdmin):
         "pay_shown",
         "refunded",
         "disputes",
+        "amount_reversed",
+        "bonus_reversed",
         "flagged",
         "flag_reason",
         "checkout_url",

@@ -101,6 +101,11 @@ class Payment(models.Model):
     # What the gateway took back, in pay_currency: its cumulative refunds, and each dispute's amount.
     refunded = AmountField(default=0)
     disputes = models.JSONField(default=dict, blank=True)
+    # What billing took back of `amount` and of `bonus` (from the balance or into debt), written
+    # with each reversal entry: the CHECK below makes reversing more than was credited impossible,
+    # as an order's `refunded` does for its charge.
+    amount_reversed = AmountField(default=0)
+    bonus_reversed = AmountField(default=0)
     # A confirmation that disagrees with the payment (another amount, currency or customer), or a
     # reversal that left a debt: staff look at it (the admin's needs-attention filter).
     flagged = models.BooleanField(default=False)
@@ -126,6 +131,11 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=0, bonus__gte=0, fee__gte=0, refunded__gte=0),
                 name="payment_amounts_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_reversed__gte=0, amount_reversed__lte=models.F("amount"))
+                & Q(bonus_reversed__gte=0, bonus_reversed__lte=models.F("bonus")),
+                name="payment_reversed_at_most_credited",
             ),
             models.CheckConstraint(
                 condition=Q(pay_amount=models.F("amount") + models.F("fee")),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from billing.models import Balance, EntryKind, LedgerEntry
@@ -24,9 +23,7 @@ from billing.services.base import (
     _settle_debt,
     _violated_constraint,
 )
-
-if TYPE_CHECKING:
-    from payments.models import Payment
+from payments.models import Payment
 
 _ONE_PER_PAYMENT = "ledger_one_deposit_one_bonus_per_payment"
 
@@ -96,26 +93,24 @@ def ledger_payment_reverse(*, payment: Payment, taken_back: Decimal, reason: str
     """Take back the share of the payment's deposit and bonus that `taken_back` (the gateway's
     cumulative refunds and disputes, in pay_currency) is of `pay_amount`.
 
-    Cumulative, so a replayed or repeated event reverses nothing more. What the balance covers is
-    taken; the rest becomes the customer's debt (Balance.debt), never a negative balance. Must run
-    inside the caller's transaction holding the payment's row lock (that lock serialises the
+    Cumulative (against the payment's `amount_reversed` and `bonus_reversed`, whose CHECK keeps
+    them within what was credited), so a replayed or repeated event reverses nothing more. What the
+    balance covers is taken; the rest becomes the customer's debt (Balance.debt), never a negative
+    balance. Must run inside the caller's transaction holding the payment's row lock (that lock serialises the
     reversals of one payment); a payment without its deposit reverses nothing.
     """
     _require_transaction("ledger_payment_reverse")
     if taken_back < 0:
         raise BillingError(f"A reversal must not be negative, not {taken_back}")
-    sums = dict(
-        LedgerEntry.objects.filter(payment_id=payment.pk)
-        .values_list("kind")
-        .annotate(total=Sum(F("debt_change") - F("amount")))
-        .order_by()
+    # What was reversed so far, as the database has it under the caller's lock.
+    amount_reversed, bonus_reversed = (
+        Payment.objects.filter(pk=payment.pk).values_list("amount_reversed", "bonus_reversed").get()
     )
-    if EntryKind.DEPOSIT not in sums:
+    if not LedgerEntry.objects.filter(payment_id=payment.pk, kind=EntryKind.DEPOSIT).exists():
         return Reversal(entries=[], taken=ZERO, debt=ZERO)
-    # The deposit's own sum is -amount (debt_change 0): its reversals' sums are what was reversed.
     wanted = [
-        (kind, _share(value, taken_back, payment.pay_amount) - sums.get(kind, ZERO))
-        for kind, value in ((EntryKind.REVERSAL, payment.amount), (EntryKind.BONUS_REVERSAL, payment.bonus))
+        (EntryKind.REVERSAL, _share(payment.amount, taken_back, payment.pay_amount) - amount_reversed),
+        (EntryKind.BONUS_REVERSAL, _share(payment.bonus, taken_back, payment.pay_amount) - bonus_reversed),
     ]
     wanted = [(kind, value) for kind, value in wanted if value > 0]
     if not wanted:
@@ -138,9 +133,15 @@ def ledger_payment_reverse(*, payment: Payment, taken_back: Decimal, reason: str
                 reason=reason,
             )
         )
+    more = dict(wanted)
     with transaction.atomic(savepoint=False):
         Balance.objects.filter(customer_id=payment.customer_id).update(
             amount=amount, debt=debt, updated_at=timezone.now()
         )
         LedgerEntry.objects.bulk_create(entries)
+        # Its CHECK refuses a total above what was credited, whatever a caller computed.
+        Payment.objects.filter(pk=payment.pk).update(
+            amount_reversed=F("amount_reversed") + more.get(EntryKind.REVERSAL, ZERO),
+            bonus_reversed=F("bonus_reversed") + more.get(EntryKind.BONUS_REVERSAL, ZERO),
+        )
     return Reversal(entries=entries, taken=balance.amount - amount, debt=debt - balance.debt)

@@ -77,3 +77,22 @@ def test_a_payment_is_credited_once(paid_payment):
         ledger_payment_deposit(payment=payment)
     assert _books(customer) == (Decimal("10"), Decimal("0"))
     assert ledger_audit() == []
+
+
+def test_the_database_refuses_a_reversal_total_above_what_was_credited(paid_payment):
+    from django.db import IntegrityError
+    from django.db.models import F
+
+    from payments.models import Payment
+
+    payment = paid_payment(CustomerFactory(), "10", bonus="1")
+    _reverse(payment, "10")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(
+            amount_reversed=F("amount_reversed") + Decimal("0.00001")
+        )
+    assert Payment.objects.values_list("amount_reversed", "bonus_reversed").get(pk=payment.pk) == (
+        Decimal("10"),
+        Decimal("1"),
+    )
+    assert ledger_audit() == []

@@ -217,4 +217,6 @@ def test_a_reversal_above_the_deposit_is_found(ledger, paid_payment):
         "reason, created_at) VALUES (%s, 'reversal', 0, 19, %s, 6, '', now())",
         [ledger["bob"].pk, payment.pk],
     )
-    assert _found(ledger_audit(), f"payment {payment.pk} reversals (6.00000) exceed its deposit (5.00000)")
+    problems = ledger_audit()
+    assert _found(problems, f"payment {payment.pk} reversals (6.00000) exceed its deposit (5.00000)")
+    assert _found(problems, f"payment {payment.pk} says 0.00000 and 0.00000 of its bonus reversed, but")

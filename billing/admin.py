@@ -26,6 +26,7 @@ from billing.selectors import balance_amount, balance_debt
 from billing.services import (
     AlreadyRecorded,
     BillingError,
+    DebtChanged,
     InsufficientFunds,
     ledger_adjust,
     ledger_deposit,
@@ -166,17 +167,20 @@ class BalanceAdmin(ReadOnlyAdmin):
             form = WriteOffDebtForm(request.POST)
         else:
             form = WriteOffDebtForm(initial={"debt": debt})
-        if form.is_valid() and form.cleaned_data["debt"] != debt:
-            # A reversal or a deposit changed it since the page was shown: the form comes back with
-            # the debt as it is now, and the staff member decides again on what they see.
-            form = WriteOffDebtForm({**request.POST.dict(), "debt": str(debt)})
-            form.full_clean()
-            form.add_error(None, f"The debt changed to {money_display(debt)} since the page was shown.")
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 entry = ledger_write_off_debt(
-                    customer=customer, created_by=_staff(request), reason=form.cleaned_data["reason"]
+                    customer=customer,
+                    created_by=_staff(request),
+                    reason=form.cleaned_data["reason"],
+                    debt_seen=form.cleaned_data["debt"],
                 )
+            except DebtChanged as changed:
+                # Shown again with the debt as it is now: the staff member decides on what they see.
+                debt = changed.debt
+                form = WriteOffDebtForm({**request.POST.dict(), "debt": str(debt)})
+                form.full_clean()
+                form.add_error(None, str(changed))
             except BillingError as error:
                 form.add_error("reason", str(error))
             else:

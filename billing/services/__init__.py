@@ -29,7 +29,13 @@ from billing.services.payments import (
     ledger_payment_deposit,
     ledger_payment_reverse,
 )
-from billing.services.staff import balance_get_or_create, ledger_adjust, ledger_deposit, ledger_write_off_debt
+from billing.services.staff import (
+    DebtChanged,
+    balance_get_or_create,
+    ledger_adjust,
+    ledger_deposit,
+    ledger_write_off_debt,
+)
 
 __all__ = [
     "NOT_ENOUGH_FUNDS",
@@ -38,6 +44,7 @@ __all__ = [
     "AlreadyCredited",
     "AlreadyRecorded",
     "BillingError",
+    "DebtChanged",
     "InsufficientFunds",
     "OutstandingDebt",
     "Reversal",

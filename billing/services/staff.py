@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import Balance, EntryKind, LedgerEntry
+from billing.money import money_display
 from billing.services.base import (
     _ONE_PER_STAFF_FORM,
     AlreadyRecorded,
@@ -124,16 +125,30 @@ def ledger_adjust(
     )
 
 
-def ledger_write_off_debt(*, customer: User, created_by: User, reason: str) -> LedgerEntry | None:
+class DebtChanged(BillingError):
+    """The debt is not the one the staff member saw (a reversal or a deposit came in between)."""
+
+    def __init__(self, debt: Decimal) -> None:
+        super().__init__(f"The debt changed to {money_display(debt)} since the page was shown.")
+        self.debt = debt
+
+
+def ledger_write_off_debt(
+    *, customer: User, created_by: User, reason: str, debt_seen: Decimal | None = None
+) -> LedgerEntry | None:
     """Forgive the customer's whole debt (staff, with a required reason): no money moves.
 
-    Returns the WRITE_OFF entry, None when the customer owes nothing.
+    With `debt_seen` (what the staff member's page showed), raises DebtChanged when the debt is
+    another now: compared under the balance's lock, so nothing unseen is forgiven. Returns the
+    WRITE_OFF entry, None when the customer owes nothing.
     """
     text = _clean_reason(reason, required=True)
     with transaction.atomic():
         balance = Balance.objects.select_for_update().filter(customer_id=customer.pk, debt__gt=0).first()
         if balance is None:
             return None
+        if debt_seen is not None and debt_seen != balance.debt:
+            raise DebtChanged(balance.debt)
         Balance.objects.filter(customer_id=customer.pk).update(debt=0, updated_at=timezone.now())
         return LedgerEntry.objects.create(
             customer_id=customer.pk,

@@ -128,3 +128,13 @@ def test_a_debt_that_changed_since_the_page_was_shown_is_not_written_off(client,
     assert "The debt changed to 20.00000 USD" in response.content.decode()
     assert response.context["form"]["debt"].value() == "20.00000"
     assert _balance(in_debt) == (0, 20)
+
+
+def test_the_service_forgives_only_the_debt_the_staff_member_saw(staff, in_debt):
+    from billing.services import DebtChanged, ledger_write_off_debt
+
+    with pytest.raises(DebtChanged) as refused:
+        ledger_write_off_debt(customer=in_debt, created_by=staff, reason="Goodwill", debt_seen=Decimal(5))
+    assert refused.value.debt == Decimal(20)
+    assert _balance(in_debt) == (0, 20)
+    assert not LedgerEntry.objects.filter(kind=EntryKind.WRITE_OFF).exists()

@@ -51,22 +51,16 @@ def order_request_cancel(*, customer, order_id) -> Order:
     order = _customer_order(customer, order_id)
     if refusal := order_cancel_refusal(order):
         raise OrderRefused(refusal)
-    # Not sent yet: take it back from the queue before a worker claims it (its own transaction).
-    # A waiting order may be queued meanwhile (its link freed): then it is taken from the queue.
-    unsent = (
-        [Submission.WAITING, Submission.QUEUED]
-        if order.submission == Submission.WAITING
-        else [Submission.QUEUED]
-    )
-    for submission in unsent:
-        if order_reject_and_refund(
-            order=order,
-            from_submission=submission,
-            error="Canceled before sending",
-            refund_reason="Canceled before it was sent",
-            event="Canceled by the customer before sending; refunded",
-        ):
-            return order
+    # Not sent yet: take it back before a worker claims it (its own transaction). A waiting order
+    # may have been queued meanwhile (its link freed): either way it is not at the provider.
+    if order_reject_and_refund(
+        order=order,
+        from_submissions=[Submission.WAITING, Submission.QUEUED],
+        error="Canceled before sending",
+        refund_reason="Canceled before it was sent",
+        event="Canceled by the customer before sending; refunded",
+    ):
+        return order
     with transaction.atomic():
         updated = (
             Order.objects.filter(pk=order.pk, submission=Submission.SENT, cancel_state=CancelState.NONE)

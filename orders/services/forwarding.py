@@ -250,7 +250,7 @@ def _mark_sent(order: Order, provider_order_id: int) -> str:
 def _reject(order: Order, reason: str) -> str:
     order_reject_and_refund(
         order=order,
-        from_submission=Submission.SENDING,
+        from_submissions=[Submission.SENDING],
         error=reason,
         refund_reason=f"Rejected by provider: {reason}",
         event=f"Rejected by the provider: {reason}; refunded",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import IntegrityError, transaction
 
 from billing.services import ledger_refund
@@ -14,16 +16,16 @@ RESOLVABLE = [Submission.UNKNOWN, Submission.QUEUED, Submission.SENDING]
 
 
 def order_reject_and_refund(
-    *, order: Order, from_submission: Submission, error: str, refund_reason: str, event: str
+    *, order: Order, from_submissions: Collection[Submission], error: str, refund_reason: str, event: str
 ) -> bool:
-    """Take `order` from `from_submission` to rejected and Canceled, refund what is left of its
-    charge, and record `event` and the status change, in one transaction.
+    """Take `order` from one of `from_submissions` to rejected and Canceled, refund what is left of
+    its charge, and record `event` and the status change, in one transaction.
 
-    Returns False, with nothing changed, when the order was no longer in `from_submission`
-    (a worker, the sweeper or another request moved it first). Updates `order` from the database.
+    Returns False, with nothing changed, when the order was in none of `from_submissions` (a
+    worker, the sweeper or another request moved it first). Updates `order` from the database.
     """
     with transaction.atomic():
-        if not Order.objects.filter(pk=order.pk, submission=from_submission).update(
+        if not Order.objects.filter(pk=order.pk, submission__in=from_submissions).update(
             submission=Submission.REJECTED, status=OrderStatus.CANCELED, error=error
         ):
             return False

@@ -19,7 +19,7 @@ def test_an_order_no_longer_in_the_expected_state_is_left_as_it_is(place_order, 
 
     rejected = order_reject_and_refund(
         order=order,
-        from_submission=Submission.QUEUED,
+        from_submissions=[Submission.QUEUED],
         error="Canceled by the customer",
         refund_reason="Canceled by the customer",
         event="Canceled by the customer; refunded",

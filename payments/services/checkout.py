@@ -103,6 +103,10 @@ def payment_quote(*, gateway_code: str, amount: Decimal | str) -> Quote:
     """The fee, bonus and total of adding `amount` through a gateway; PaymentRefused with the reason
     (no such method, not an amount, outside the method's min and max)."""
     _, method = _offered(gateway_code)
+    return _quote(method, amount)
+
+
+def _quote(method: Method, amount: Decimal | str) -> Quote:
     try:
         value = parse_amount(amount)
     except ValueError as error:
@@ -143,8 +147,8 @@ def payment_create(
     it; the gateway is called outside any transaction (a slow gateway holds no lock). A gateway that
     refuses marks the payment failed and raises PaymentRefused.
     """
-    gateway, _ = _offered(gateway_code)
-    quote = payment_quote(gateway_code=gateway_code, amount=amount)
+    gateway, method = _offered(gateway_code)
+    quote = _quote(method, amount)
     payment = Payment.objects.create(
         customer=customer,
         gateway=gateway.code,

@@ -28,7 +28,7 @@ from django.utils import timezone
 from billing.money import MAX_AMOUNT, ZERO, money_display
 from billing.services import ledger_payment_deposit, ledger_payment_reverse
 from payments.gateways import gateway_for
-from payments.gateways.base import EventKind, GatewayError, GatewayEvent
+from payments.gateways.base import EventKind, Gateway, GatewayError, GatewayEvent
 from payments.models import CREDITED_STATES, EventOutcome, Payment, PaymentEvent, PaymentState
 
 log = logging.getLogger(__name__)
@@ -210,6 +210,18 @@ def payment_event_apply(*, gateway_code: str, event: GatewayEvent, source: str) 
     return record
 
 
+def _configured(code: str) -> Gateway | None:
+    """The gateway of `code` when its secrets are set, else None."""
+    gateway = gateway_for(code)
+    return gateway if gateway is not None and gateway.configured() else None
+
+
+def _events_apply(gateway: Gateway, events: list[GatewayEvent], *, source: str) -> list[PaymentEvent]:
+    """Apply a gateway's verified events in order; the ones recorded (replays left out)."""
+    applied = [payment_event_apply(gateway_code=gateway.code, event=event, source=source) for event in events]
+    return [record for record in applied if record is not None]
+
+
 def payment_webhook_receive(
     *, gateway_code: str, body: bytes, headers: Mapping[str, str]
 ) -> list[PaymentEvent]:
@@ -218,30 +230,22 @@ def payment_webhook_receive(
     Raises UnknownGateway, SignatureInvalid (forged, unsigned, stale: nothing changes) or
     GatewayError. Returns the events recorded (replays left out).
     """
-    gateway = gateway_for(gateway_code)
-    if gateway is None or not gateway.configured():
+    gateway = _configured(gateway_code)
+    if gateway is None:
         raise UnknownGateway(f"No gateway {gateway_code!r}")
-    events = gateway.webhook_verify(body=body, headers=headers)
-    applied = [
-        payment_event_apply(gateway_code=gateway.code, event=event, source="webhook") for event in events
-    ]
-    return [record for record in applied if record is not None]
+    return _events_apply(gateway, gateway.webhook_verify(body=body, headers=headers), source="webhook")
 
 
 def payment_check(*, payment: Payment) -> list[PaymentEvent]:
     """Ask the gateway what became of the payment ("check with the gateway now", the beat task's
     sweep of open payments) and apply its answer. Raises GatewayError when it cannot be asked."""
-    gateway = gateway_for(payment.gateway)
-    if gateway is None or not gateway.configured():
+    gateway = _configured(payment.gateway)
+    if gateway is None:
         raise GatewayError(f"The gateway {payment.gateway!r} is not configured")
     Payment.objects.filter(pk=payment.pk).update(checked_at=timezone.now())
     if not payment.gateway_payment_id:
         return []
-    events = gateway.payment_fetch(payment=payment)
-    applied = [
-        payment_event_apply(gateway_code=gateway.code, event=event, source="fetch") for event in events
-    ]
-    return [record for record in applied if record is not None]
+    return _events_apply(gateway, gateway.payment_fetch(payment=payment), source="fetch")
 
 
 def payment_return(*, customer_id: int, payment_id: int, query: Mapping[str, str]) -> Payment | None:
@@ -251,15 +255,12 @@ def payment_return(*, customer_id: int, payment_id: int, query: Mapping[str, str
     payment = Payment.objects.filter(pk=payment_id, customer_id=customer_id).first()
     if payment is None:
         return None
-    gateway = gateway_for(payment.gateway)
-    if gateway is not None and gateway.configured() and payment.gateway_payment_id:
+    gateway = _configured(payment.gateway)
+    if gateway is not None and payment.gateway_payment_id:
         try:
-            events = gateway.return_confirm(payment=payment, query=query)
+            _events_apply(gateway, gateway.return_confirm(payment=payment, query=query), source="return")
         except GatewayError as error:
             log.warning("payment %s: asking %s on return failed: %s", payment.pk, payment.gateway, error)
-            events = []
-        for event in events:
-            payment_event_apply(gateway_code=gateway.code, event=event, source="return")
         payment.refresh_from_db()
     return payment
 

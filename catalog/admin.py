@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -29,9 +28,9 @@ from catalog.services import (
     services_set_enabled,
     services_set_markup,
 )
+from panel.admin_parts import bulk_action_page
 from provider.models import Provider
 
-EXAMPLES_SHOWN = 10
 _PRICE_FIELDS = ("rate", "cost_shown", "provider_rate")
 
 
@@ -215,25 +214,13 @@ class ServiceAdmin(admin.ModelAdmin):
 
     # -- bulk actions ------------------------------------------------------------------------------
 
-    def _intermediate(self, request, queryset, *, action: str, title: str, form) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "form": form,
-            "action": action,
-            "count": queryset.count(),
-            "examples": list(queryset[:EXAMPLES_SHOWN]),
-            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return render(request, "catalog/admin/bulk_form.html", context)
-
     @admin.action(description="Set markup %% of selected services", permissions=["change"])
     def set_markup(self, request, queryset):
         form = SetMarkupForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            return self._intermediate(request, queryset, action="set_markup", title="Set markup %", form=form)
+            return bulk_action_page(
+                self, request, queryset, action="set_markup", title="Set markup %", form=form
+            )
         markup = form.cleaned_data["markup_percent"]
         repriced = services_set_markup(
             services=queryset, markup_percent=markup, clear_fixed_rate=form.cleaned_data["clear_fixed_rate"]
@@ -246,8 +233,8 @@ class ServiceAdmin(admin.ModelAdmin):
     def move_to_category(self, request, queryset):
         form = MoveCategoryForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            return self._intermediate(
-                request, queryset, action="move_to_category", title="Move to a category", form=form
+            return bulk_action_page(
+                self, request, queryset, action="move_to_category", title="Move to a category", form=form
             )
         moved = services_move(services=queryset, category=form.cleaned_data["category"])
         self.message_user(request, f"{moved} services moved to {form.cleaned_data['category']}.")

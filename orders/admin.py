@@ -13,6 +13,7 @@ from orders.errors import OrderRefused
 from orders.models import Order, OrderEvent, Refill, Submission
 from orders.services import operations, polling
 from orders.services.forwarding import SENDING_TIMEOUT
+from panel.admin_parts import ReadOnlyInline
 from provider.models import Provider
 
 
@@ -46,32 +47,19 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class OrderPart(ReadOnlyInline):
     """Part of the order's page, never edited there: whoever may view the order sees it."""
 
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("orders.view_order")
+    view_permission = "orders.view_order"
 
 
-class LedgerInline(ReadOnlyInline):
+class LedgerInline(OrderPart):
     model = LedgerEntry
     fields = ["created_at", "kind", "amount", "balance_after", "reason", "created_by"]
     verbose_name_plural = "ledger entries"
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(OrderPart):
     model = OrderEvent
     fields = ["at", "message", "actor"]
     verbose_name_plural = "history"

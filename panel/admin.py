@@ -1,15 +1,12 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
-from django.shortcuts import render
 
 from catalog.admin import CustomRateInline
+from panel.admin_parts import bulk_action_page
 from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, Heartbeat, User
 from panel.services import customers_set_discount
-
-EXAMPLES_SHOWN = 10
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -90,17 +87,17 @@ class UserAdmin(BaseUserAdmin):
     def set_discount(self, request, queryset):
         form = SetDiscountForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "Set discount %",
-                "form": form,
-                "count": queryset.count(),
-                "examples": list(queryset[:EXAMPLES_SHOWN]),
-                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-                "select_across": request.POST.get("select_across", "0"),
-            }
-            return render(request, "panel/admin/set_discount.html", context)
+            return bulk_action_page(
+                self,
+                request,
+                queryset,
+                action="set_discount",
+                title="Set discount %",
+                form=form,
+                note=(
+                    "Each change is recorded in the customer's history: who set it, when, from what to what."
+                ),
+            )
         discount = form.cleaned_data["discount_percent"]
         changed = customers_set_discount(customers=queryset, discount_percent=discount, by=request.user)
         self.message_user(request, f"Discount set to {discount.normalize():f}% for {changed} customers.")

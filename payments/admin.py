@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from billing.models import LedgerEntry
 from billing.money import money_display
 from panel.admin import ReadOnlyAdmin
+from panel.admin_parts import ReadOnlyInline
 from payments.gateways import gateway_for, gateways
 from payments.gateways.base import GatewayError
 from payments.models import BonusTier, GatewaySettings, Payment, PaymentEvent, PaymentState
@@ -77,27 +78,11 @@ class GatewayFilter(admin.SimpleListFilter):
         return queryset.filter(gateway=self.value()) if self.value() else queryset
 
 
-class PaymentPart(admin.TabularInline):
-    """Part of the payment's page, never edited there: whoever may view the payment sees it."""
+class PaymentPart(ReadOnlyInline):
+    """Part of the payment's page, never edited there."""
 
-    extra = 0
-    can_delete = False
     show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("payments.view_payment")
+    view_permission = "payments.view_payment"
 
 
 class EventLogInline(PaymentPart):

@@ -32,7 +32,7 @@ class Guarded:
     custom_rates: list[Decimal]  # customers' fixed rates the cost rose above
 
 
-def margin_guard(*, provider: Provider, risen: list[tuple[Service, Decimal]]) -> list[Guarded]:
+def services_guard_margin(*, provider: Provider, risen: list[tuple[Service, Decimal]]) -> list[Guarded]:
     """Guards the services whose provider rate rose (each with its previous provider rate).
 
     Disables them in place when the provider says so (the caller writes them); the service's rate

@@ -30,7 +30,7 @@ from billing.money import RATE_DIGITS, RATE_PLACES, round_price_up
 from catalog import conf
 from catalog.models import Category, CategoryMapping, PriceHistory, Service, ServiceType
 from catalog.pricing import default_markup_percent, service_rate
-from catalog.services.margin_guard import margin_guard
+from catalog.services.margin_guard import services_guard_margin
 from provider.client import ProviderError, ProviderService
 from provider.models import Provider
 from provider.services import provider_client
@@ -68,7 +68,7 @@ class SyncResult:
     repriced: int = 0
     dropped: int = 0
     restored: int = 0
-    guarded: int = 0  # services whose cost rose above a fixed or custom rate (margin_guard)
+    guarded: int = 0  # services whose cost rose above a fixed or custom rate (services_guard_margin)
     categories_created: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -228,7 +228,7 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
             if service.enabled and service.provider_rate > before["provider_rate"]:
                 risen.append((service, before["provider_rate"]))
     # Before the writes: a guard that disables a service changes a row that is written anyway.
-    result.guarded = len(margin_guard(provider=provider, risen=risen))
+    result.guarded = len(services_guard_margin(provider=provider, risen=risen))
 
     Service.objects.bulk_create(created, batch_size=BATCH)
     # An upsert rather than bulk_update: bulk_update builds a CASE per field and row, which takes

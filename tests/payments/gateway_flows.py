@@ -6,7 +6,8 @@ delivers what the gateway would send to the panel's webhook over HTTP. `forge` a
 the same webhook signed with a key that is not the gateway's, or not signed at all.
 
 What a gateway cannot do is said by its flow: NOWPayments (crypto) refunds only in full and has no
-chargebacks, so `partial_refunds` and `disputes` are False there and tests of those skip it.
+chargebacks, so `partial_refunds` and `disputes` are False there and tests of those are made only
+for the gateways in WITH_PARTIAL_REFUNDS and WITH_CHARGEBACKS.
 """
 
 from __future__ import annotations
@@ -197,3 +198,6 @@ class NowPaymentsFlow(GatewayFlow):
 
 
 FLOWS: dict[str, type[GatewayFlow]] = {flow.code: flow for flow in (StripeFlow, PayPalFlow, NowPaymentsFlow)}
+# The gateways whose flow can do it (the others' tests are not made for them).
+WITH_CHARGEBACKS = sorted(code for code, flow in FLOWS.items() if flow.disputes)
+WITH_PARTIAL_REFUNDS = sorted(code for code, flow in FLOWS.items() if flow.partial_refunds)

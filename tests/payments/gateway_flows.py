@@ -80,6 +80,11 @@ class GatewayFlow:
         gateway that says another amount was paid than the payment asked)."""
         raise NotImplementedError
 
+    def started(self, payment: Payment) -> Delivery | None:
+        """What the gateway sends when the customer starts paying (None: nothing). NOWPayments'
+        first IPN ("waiting") is what tells the panel the id to ask NOWPayments about later."""
+        return None
+
     def refund(self, payment: Payment, amount: Decimal) -> Delivery:
         """The merchant refunds `amount` more (pay currency) at the gateway; its webhook."""
         raise NotImplementedError
@@ -174,6 +179,9 @@ class NowPaymentsFlow(GatewayFlow):
 
     def pay(self, payment, *, amount=None):
         return self.standin.pay(payment.gateway_payment_id, price_amount=amount)
+
+    def started(self, payment):
+        return self.standin.pay(payment.gateway_payment_id, status="waiting")
 
     def refund(self, payment, amount):
         assert amount == payment.pay_amount, "NOWPayments refunds the whole invoice only"

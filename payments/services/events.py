@@ -88,8 +88,12 @@ def _paid(payment: Payment, event: GatewayEvent) -> tuple[EventOutcome, str]:
     ledger_payment_deposit(payment=payment)
     payment.state = PaymentState.PAID
     payment.paid_at = timezone.now()
-    # A refund or dispute that reached us before the confirmation is applied now.
-    note = _reverse(payment) if payment.refunded or payment.disputes else ""
+    note = ""
+    if payment.refunded or payment.disputes:
+        # A refund or dispute that reached us before the confirmation is applied now, and the
+        # payment says so (as it would had the events come in order).
+        payment.state = PaymentState.DISPUTED if payment.disputes else PaymentState.REFUNDED
+        note = _reverse(payment)
     return EventOutcome.APPLIED, f"Credited {money_display(payment.amount)}" + (f"; {note}" if note else "")
 
 

@@ -27,7 +27,8 @@ button{font:inherit;border:0;border-radius:.4rem;padding:.6rem 1.2rem;cursor:poi
 .small{padding:.3rem .7rem;font-size:.85rem;background:#e4e6ee}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #e4e6ee;vertical-align:top}
-input{font:inherit;width:6rem;padding:.25rem .4rem}
+input{font:inherit;width:5rem;padding:.25rem .4rem}
+.nowrap{white-space:nowrap}
 .status{font-weight:600}.status-paid{color:#1f8a4c}.status-failed{color:#b3261e}
 form{display:inline}
 .banner{background:#fff4ce;border:1px solid #e8cf6a;border-radius:.4rem;padding:.5rem .8rem;font-size:.9rem}
@@ -94,10 +95,13 @@ def _row(payment: GatewayPayment) -> str:
     if payment.disputes:
         taken += (", " if taken else "") + f"{len(payment.disputes)} dispute(s)"
     return (
-        f"<tr id='{escape(payment.id)}'><td>{created}<br><span class='muted'>{escape(payment.id)}</span></td>"
-        f"<td>{escape(payment.reference)}</td><td>{_money(payment.amount, payment.currency)}</td>"
+        f"<tr id='{escape(payment.id)}'>"
+        f"<td>{created}<br><span class='muted'>{escape(payment.id)}</span></td>"
+        f"<td>{escape(payment.reference)}</td>"
+        f"<td class='nowrap'>{_money(payment.amount, payment.currency)}</td>"
         f"<td><span class='status status-{escape(payment.status)}'>{escape(payment.status)}</span>"
-        f"<br><span class='muted'>{taken}</span></td><td>{callbacks}</td><td>{actions}</td></tr>"
+        f"<br><span class='muted'>{taken}</span></td>"
+        f"<td>{callbacks}</td><td class='nowrap'>{actions}</td></tr>"
     )
 
 

@@ -44,6 +44,7 @@ log = logging.getLogger("payments.testgateway")
 
 SIGNATURE_HEADER = "Test-Gateway-Signature"
 CENT = Decimal("0.01")
+MAX_BODY = 64 * 1024
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -283,7 +284,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(min(length, 64 * 1024)) if length else b""
+        body = self.rfile.read(min(length, MAX_BODY)) if length else b""
+        if length > MAX_BODY:
+            self.close_connection = True  # the rest of the body is left unread: no next request on it
         parts = [part for part in urlsplit(self.path).path.split("/") if part]
         try:
             if parts[:2] == ["v1", "payments"]:

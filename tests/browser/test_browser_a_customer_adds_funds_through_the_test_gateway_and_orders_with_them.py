@@ -86,6 +86,10 @@ def test_a_customer_pays_at_the_test_gateway_and_orders_with_the_money(
         if url == "/payments/add/":
             phone.get_by_label("Amount (USD)").fill("25")
             expect(phone.locator("#quote-total")).to_have_text("25.63 USD")  # 25 + 2.5% (0.625, rounded up)
+            spill = phone.evaluate(
+                "(b => b.scrollWidth - b.clientWidth)(document.querySelector('#payment-quote'))"
+            )
+            assert spill <= 0, f"the quote spills out of its box by {spill}px"
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways at 390px by {overflow}px"
         _settled(phone)

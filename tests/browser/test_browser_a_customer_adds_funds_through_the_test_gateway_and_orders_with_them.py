@@ -1,5 +1,6 @@
 """A customer adds funds in the browser: Add funds with the test gateway, the live quote, the
-gateway's pay page, back on the panel with the balance credited, and an order paid with it."""
+gateway's pay page, back on the panel with the balance credited, and an order paid with it; then a
+refund at the gateway leaves a debt the history tells."""
 
 import re
 from decimal import Decimal
@@ -101,3 +102,13 @@ def test_a_customer_pays_at_the_test_gateway_and_orders_with_the_money(
     gateway.goto(f"{test_gateway.url}/")
     expect(gateway.locator(f"#{payment.gateway_payment_id}")).to_contain_text("paid")
     screenshot(gateway, "test-gateway-index", full_page=True)
+
+    # A refund in full at the gateway after the money was spent: what the balance cannot cover is
+    # the customer's debt, said plainly on the history.
+    gateway.get_by_role("button", name="Refund").click()
+    expect(gateway.locator(f"#{payment.gateway_payment_id}")).to_contain_text("refunded 41.00 USD")
+    page.goto(f"{live_server.url}/payments/")
+    expect(row.locator(".badge")).to_have_text("Refunded")
+    expect(page.locator("#debt-notice")).to_contain_text("New orders are refused until it is settled")
+    assert Balance.objects.get(customer=customer).debt > 0
+    screenshot(page, "payments-history-debt", full_page=True)

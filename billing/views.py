@@ -1,4 +1,4 @@
-"""The customer's money pages: how to add funds (with the deposits so far) and the ledger."""
+"""The customer's ledger page. Adding funds is payments' page (payments:add); /funds/ leads there."""
 
 from __future__ import annotations
 
@@ -9,21 +9,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from billing.models import EntryKind
-from billing.selectors import balance_amount, ledger_entries
+from billing.selectors import ledger_entries
 
 ENTRIES_PER_PAGE = 25
 KIND_FILTERS = [("", "All"), *EntryKind.choices]
-
-
-@login_required
-@require_GET
-def add_funds(request: HttpRequest) -> HttpResponse:
-    deposits = ledger_entries(customer_id=request.user.pk).filter(
-        kind__in=[EntryKind.DEPOSIT, EntryKind.ADJUSTMENT]
-    )
-    page = Paginator(deposits, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "balance": balance_amount(customer_id=request.user.pk)}
-    return render(request, "billing/funds.html", context)
 
 
 @login_required

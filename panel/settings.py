@@ -351,6 +351,22 @@ PAYPAL_CERT_ORIGINS = env.list(
 NOWPAYMENTS_API_KEY = env.str("NOWPAYMENTS_API_KEY", "")
 NOWPAYMENTS_IPN_SECRET = env.str("NOWPAYMENTS_IPN_SECRET", "")
 NOWPAYMENTS_API_BASE = env.str("NOWPAYMENTS_API_BASE", "https://api.nowpayments.io")
+# The test gateway (payments/gateways/testgateway.py): a gateway of our own on loopback that plays a
+# real one, so that a development panel takes payments without an account anywhere. On by default
+# only in development (DEBUG) while no real gateway is configured; never on in production unless set.
+_REAL_GATEWAY = bool(STRIPE_SECRET_KEY or PAYPAL_CLIENT_ID or NOWPAYMENTS_API_KEY)
+PAYMENTS_TEST_GATEWAY = env.bool("PAYMENTS_TEST_GATEWAY", DEBUG and not _REAL_GATEWAY)
+# Its server's address; empty: `make run` (runpanel) starts one on a free loopback port and sets it.
+PAYMENTS_TEST_GATEWAY_URL = env.str("PAYMENTS_TEST_GATEWAY_URL", "").rstrip("/")
+# The API key and the callbacks' signing secret it shares with the panel.
+if DEBUG or TESTING:
+    PAYMENTS_TEST_GATEWAY_SECRET = env.str("PAYMENTS_TEST_GATEWAY_SECRET", "test-gateway-development-secret")
+else:
+    PAYMENTS_TEST_GATEWAY_SECRET = env.str("PAYMENTS_TEST_GATEWAY_SECRET", "")
+    if PAYMENTS_TEST_GATEWAY and not PAYMENTS_TEST_GATEWAY_SECRET:
+        raise ImproperlyConfigured(
+            "PAYMENTS_TEST_GATEWAY_SECRET must be set when PAYMENTS_TEST_GATEWAY is on and DEBUG is off."
+        )
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -14,8 +14,10 @@ def gateways() -> dict[str, Gateway]:
     from payments.gateways.nowpayments import NowPaymentsGateway
     from payments.gateways.paypal import PayPalGateway
     from payments.gateways.stripe import StripeGateway
+    from payments.gateways.testgateway import TestGateway
 
-    known: list[Gateway] = [StripeGateway(), PayPalGateway(), NowPaymentsGateway()]
+    # The test gateway last: where a real one is offered beside it, the real one comes first.
+    known: list[Gateway] = [StripeGateway(), PayPalGateway(), NowPaymentsGateway(), TestGateway()]
     return {gateway.code: gateway for gateway in known}
 
 

@@ -126,3 +126,7 @@ def log_in(live_server):
         page.wait_for_url(f"{live_server.url}/dashboard/")
 
     return log_in_
+
+
+# The test gateway's server, as the payments suites run it (tests/payments/conftest.py).
+from tests.payments.conftest import test_gateway  # noqa: E402, F401

@@ -54,3 +54,7 @@ def logged_in(client):
         return client
 
     return login
+
+
+# The test gateway's server, as the payments suites run it (tests/payments/conftest.py).
+from tests.payments.conftest import test_gateway  # noqa: E402, F401

@@ -4,6 +4,7 @@ import pytest
 
 from billing.services import ledger_deposit
 from orders.models import Order, OrderEvent
+from payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,15 @@ def hostile(make_customer, refillable, place):
     order = place(customer, refillable, link=f"https://example.com/p?{SCRIPT}")
     OrderEvent.objects.create(order=order, message=f"Cancel refused: {SCRIPT}")
     ledger_deposit(customer=customer, amount=5, created_by=None, reason=f"Bank {SCRIPT}")
+    # A pay page's address is the gateway's word.
+    Payment.objects.create(
+        customer=customer,
+        gateway="test",
+        amount=5,
+        pay_amount=5,
+        pay_currency="USD",
+        checkout_url=f"https://gateway.example/pay?{SCRIPT}",
+    )
     return customer, order, refillable
 
 
@@ -32,7 +42,8 @@ def _pages(client, order, service):
         "new order": client.get(f"/orders/new/?service={service.pk}"),
         "search": client.get("/orders/new/", {"q": "Followers", "picked": "q"}),
         "transactions": client.get("/transactions/"),
-        "funds": client.get("/funds/"),
+        "add funds": client.get("/payments/add/"),
+        "payments": client.get("/payments/"),
         "row": client.post(f"/orders/{order.pk}/cancel/", HTTP_HX_REQUEST="true"),
     }
 
@@ -48,6 +59,7 @@ def test_no_page_renders_a_script_from_the_data(logged_in, hostile):
     assert ESCAPED in shown["detail"]  # the link, as text
     assert ESCAPED in shown["new order"]  # the service name and description
     assert ESCAPED in shown["transactions"]
+    assert "pay?&lt;script&gt;" in shown["payments"]  # the gateway's pay page address
 
 
 def test_a_mass_order_line_is_echoed_as_text(logged_in, make_customer, catalog):

@@ -32,11 +32,13 @@ def test_the_account_page_links_password_two_factor_and_the_api(logged_in, make_
     assert 'href="/account/api/"' in page
 
 
-def test_add_funds_says_plainly_that_the_admin_credits_balances(logged_in, make_customer):
+def test_add_funds_without_a_payment_method_says_plainly_that_staff_credit_by_hand(logged_in, make_customer):
     customer = make_customer("30")
-    page = logged_in(customer).get("/funds/").content.decode()
-    assert "the admin credits balances" in page
-    assert "+30.00 USD" in page and "test funds" in page
+    client = logged_in(customer)
+    assert client.get("/funds/")["Location"] == "/payments/add/"  # the old address leads there
+    page = client.get("/payments/add/").content.decode()
+    assert "No payment method is available" in page and "credit your balance by hand" in page
+    assert "30.00 USD" in page and '<form id="add-funds-form"' not in page
 
 
 def test_the_dashboard_shows_balance_spend_and_recent_orders(logged_in, make_customer, refillable, place):

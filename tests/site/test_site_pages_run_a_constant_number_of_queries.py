@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from billing.services import ledger_deposit
 from orders.models import Order, Refill
 from orders.views import ORDERS_PER_PAGE
+from payments.models import BonusTier, GatewaySettings, Payment, PaymentState
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,25 @@ def _with_history(customer, service, place, orders: int) -> None:
         )
         Refill.objects.create(order=order)
         ledger_deposit(customer=customer, amount=1, created_by=None, reason="top-up")
+        Payment.objects.create(
+            customer=customer,
+            gateway="test",
+            amount=1,
+            pay_amount=1,
+            pay_currency="USD",
+            state=PaymentState.CREATED,
+            checkout_url="http://127.0.0.1:9/pay/tp_1",
+        )
+
+
+@pytest.fixture
+def test_gateway_offered(settings):
+    """The test gateway offered (no server: these pages do not call it), with a bonus tier."""
+    settings.PAYMENTS_TEST_GATEWAY = True
+    settings.PAYMENTS_TEST_GATEWAY_URL = "http://127.0.0.1:9"
+    settings.PAYMENTS_TEST_GATEWAY_SECRET = "unused"
+    GatewaySettings.objects.create(code="test")
+    BonusTier.objects.create(from_amount=100, percent=5)
 
 
 @pytest.mark.parametrize(
@@ -39,12 +59,13 @@ def _with_history(customer, service, place, orders: int) -> None:
         "/orders/?q=instagram",
         "/orders/refills/",
         "/transactions/",
-        "/funds/",
+        "/payments/add/",
+        "/payments/",
         "/orders/new/",
     ],
 )
 def test_a_page_runs_the_same_queries_with_few_or_many_rows(
-    logged_in, make_customer, refillable, place, url, django_assert_max_num_queries
+    logged_in, make_customer, refillable, place, url, django_assert_max_num_queries, test_gateway_offered
 ):
     few, many = make_customer("1000"), make_customer("1000")
     _with_history(few, refillable, place, 3)

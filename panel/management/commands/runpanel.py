@@ -1,8 +1,10 @@
 """`make run`: the whole panel in the foreground, with prefixed logs.
 
 Web (gunicorn), two Celery workers (forwarding; the rest), Celery beat and, when no provider
-is configured, the provider simulator run under honcho. Ctrl-C or SIGTERM stops them all, then the embedded
-database if this panel runs on it.
+is configured, the provider simulator run under honcho. While the test gateway is on
+(PAYMENTS_TEST_GATEWAY, by default in development) and no URL names its server, its server runs
+here beside the simulator. Ctrl-C or SIGTERM stops them all, then the embedded database if this
+panel runs on it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Command(BaseCommand):
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, **extra}
 
         url = f"http://{host}:{port}"
+        test_gateway = extra.get("PAYMENTS_TEST_GATEWAY_URL", "")
+        gateway = f"  payments: {test_gateway}/ (the test gateway: no real money)\n" if test_gateway else ""
         database = "embedded PostgreSQL in .data/" if settings.EMBEDDED_DATABASE else "DATABASE_URL"
         password = admin.password or "(unchanged: set ADMIN_PASSWORD to reset it)"
         self.stdout.write(
@@ -46,6 +50,7 @@ class Command(BaseCommand):
                 f"\nThe panel is starting at {url}/\n"
                 f"  admin:    {url}/admin/  as {admin.email} / {password}\n"
                 f"  health:   {url}/healthz\n"
+                f"{gateway}"
                 f"  database: {database}\n"
                 f"  broker:   {'Redis' if settings.REDIS_URL else 'filesystem, in .data/broker'}\n"
                 "Ctrl-C stops everything.\n"
@@ -87,7 +92,22 @@ class Command(BaseCommand):
             self.stdout.write(f"catalog from {provider.name}: {result}")
         except (ProviderError, CatalogSyncError) as error:
             self.stderr.write(f"catalog not imported from {provider.name}: {error} (beat tries again hourly)")
-        return {}
+        return self._test_gateway()
+
+    def _test_gateway(self) -> dict[str, str]:
+        """The test gateway's server, started in this process when it is on and no URL names one;
+        its URL and secret go to the web and worker processes' environment."""
+        if not settings.PAYMENTS_TEST_GATEWAY or settings.PAYMENTS_TEST_GATEWAY_URL:
+            return {}
+        from payments.testgateway_server import TestGatewayServer
+
+        self.test_gateway = TestGatewayServer(settings.PAYMENTS_TEST_GATEWAY_SECRET).start("127.0.0.1", 0)
+        self.stdout.write(f"test gateway (no real money) at {self.test_gateway.url}/")
+        return {
+            "PAYMENTS_TEST_GATEWAY": "true",
+            "PAYMENTS_TEST_GATEWAY_URL": self.test_gateway.url,
+            "PAYMENTS_TEST_GATEWAY_SECRET": settings.PAYMENTS_TEST_GATEWAY_SECRET,
+        }
 
     def _processes(self, host: str, port: int) -> dict[str, str]:
         py = sys.executable

@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from billing.forms import AdjustBalanceForm, DepositForm, WriteOffDebtForm
 from billing.models import Balance, LedgerEntry
 from billing.money import money_display
-from billing.selectors import balance_amount, balance_debt
+from billing.selectors import balance_amount, balance_funds
 from billing.services import (
     AlreadyRecorded,
     BillingError,
@@ -162,7 +162,7 @@ class BalanceAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("billing.write_off_debt"):
             raise PermissionDenied
         customer = get_object_or_404(get_user_model(), pk=customer_id)
-        debt = balance_debt(customer_id=customer.pk)
+        debt = balance_funds(customer_id=customer.pk).debt
         if request.method == "POST":
             form = WriteOffDebtForm(request.POST)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -18,10 +19,18 @@ def balance_amount(*, customer_id: int) -> Decimal:
     return ZERO if amount is None else amount
 
 
-def balance_debt(*, customer_id: int) -> Decimal:
-    """What a reversed payment left the customer owing (new orders are refused while above 0)."""
-    debt = Balance.objects.filter(customer_id=customer_id).values_list("debt", flat=True).first()
-    return ZERO if debt is None else debt
+@dataclass(frozen=True)
+class Funds:
+    """A customer's balance, and the debt a reversed payment left (orders are refused while > 0)."""
+
+    amount: Decimal
+    debt: Decimal
+
+
+def balance_funds(*, customer_id: int) -> Funds:
+    """The customer's balance and debt in one read; both 0 when they never had money with us."""
+    row = Balance.objects.filter(customer_id=customer_id).values_list("amount", "debt").first()
+    return Funds(ZERO, ZERO) if row is None else Funds(*row)
 
 
 def ledger_entries(*, customer_id: int, kind: EntryKind | None = None) -> QuerySet[LedgerEntry]:

@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.selectors import balance_funds
 from panel.clientip import client_address
 from panel.csp import HEADER as CSP_HEADER
 from payments.forms import AddFundsForm
 from payments.gateways import gateways
 from payments.gateways.base import GatewayError, SignatureInvalid
 from payments.models import BonusTier, PaymentState
-from payments.selectors import customer_funds, customer_payments
+from payments.selectors import customer_payments
 from payments.services import (
     Method,
     PaymentRefused,
@@ -103,7 +104,7 @@ def add_funds(request: HttpRequest) -> HttpResponse:
         "form": form,
         "methods": methods,
         "refusal": refusal,
-        "funds": customer_funds(customer_id=request.user.pk),
+        "funds": balance_funds(customer_id=request.user.pk),
         "tiers": list(BonusTier.objects.all()) if methods else [],
         **_quoted(form.typed("method"), form.typed("amount"), methods),
     }
@@ -130,7 +131,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     labels = {code: gateway.label for code, gateway in gateways().items()}
     for payment in page.object_list:
         payment.method_label = labels.get(payment.gateway, payment.gateway)
-    context = {"page": page, "funds": customer_funds(customer_id=request.user.pk)}
+    context = {"page": page, "funds": balance_funds(customer_id=request.user.pk)}
     return render(request, "payments/list.html", context)
 
 

@@ -29,6 +29,7 @@ def form_data(provider: Provider, **changes) -> dict:
         "currency": provider.currency,
         "currency_factor": str(provider.currency_factor),
         "default_markup_percent": "",
+        "margin_guard": provider.margin_guard,
         "is_active": "on",
         "low_balance_threshold": str(provider.low_balance_threshold),
         "max_in_flight": str(provider.max_in_flight),

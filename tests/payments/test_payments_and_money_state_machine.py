@@ -479,8 +479,10 @@ def test_payments_and_money_match_the_model_applied_directly(world):
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1800)
+@pytest.mark.timeout(1200)
 @pytest.mark.django_db(transaction=True)
 def test_payments_and_money_match_the_model_over_many_long_runs(world):
-    run_machine(world, through_webhook=True, max_examples=200, stateful_step_count=50)
-    run_machine(world, through_webhook=False, max_examples=500, stateful_step_count=50)
+    # About 0.1 s a step here: 1,500 steps through the webhook and 3,000 applied directly, some
+    # 7 minutes of CI's budget (700 runs of 50 took some 50 minutes, over half of it).
+    run_machine(world, through_webhook=True, max_examples=30, stateful_step_count=50)
+    run_machine(world, through_webhook=False, max_examples=60, stateful_step_count=50)

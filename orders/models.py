@@ -192,12 +192,21 @@ class Order(models.Model):
         return self.charge - self.refunded
 
 
+# The customer's history lines for cancels (OrderEvent.shown); statuses show their own labels.
+SHOWN_CANCEL_REQUESTED = "Cancel requested"
+SHOWN_CANCEL_REFUSED = "The provider refused the cancel"
+SHOWN_CANCEL_NOT_DONE = "The provider did not cancel it"
+
+
 class OrderEvent(models.Model):
     """The order's history: submission and status moves, refusals, admin actions."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     message = models.CharField(max_length=500)
+    # The line the customer's history shows, in our words (the message may hold the provider's
+    # words and ids); blank for staff-only events.
+    shown = models.CharField(max_length=100, blank=True, default="")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -124,3 +125,28 @@ def orders_in_status(orders: QuerySet[Order], status: OrderStatus) -> QuerySet[O
         not_sent = ~sent & ~rejected & ~Q(status=OrderStatus.CANCELED)
         return orders.filter((sent & Q(status=OrderStatus.PENDING)) | not_sent)
     return orders.filter(sent, status=status)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    text: str
+    amount: Decimal | None = None  # a ledger entry's, signed
+
+
+def order_history(order: Order) -> list[HistoryLine]:
+    """The customer's history of `order`, every line at its own time, oldest first: placed, money,
+    refills, and the events written for the customer (never the staff's messages)."""
+    lines = [HistoryLine(order.created_at, "Placed")]
+    lines += [
+        HistoryLine(entry.created_at, entry.get_kind_display().capitalize(), entry.amount)
+        for entry in order.ledger.order_by("id")
+    ]
+    lines += [
+        HistoryLine(refill.created_at, f"Refill #{refill.pk} requested") for refill in order.refills.all()
+    ]
+    lines += [
+        HistoryLine(at, shown) for at, shown in order.events.exclude(shown="").values_list("at", "shown")
+    ]
+    # Stable: lines at the same instant keep the order above (the charge after "Placed").
+    return sorted(lines, key=lambda line: line.at)

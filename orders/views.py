@@ -30,6 +30,7 @@ from orders.models import CancelState, Order
 from orders.selectors import (
     customer_orders,
     order_cancel_refusal,
+    order_history,
     order_progress,
     order_refill_refusal,
     orders_in_status,
@@ -269,7 +270,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Not order.events: that is the staff's history, with the provider's ids and words in it.
     context = {
         "order": order,
-        "money": list(order.ledger.order_by("id")),
+        "history": order_history(order),
         "refills": list(order.refills.all()),
     }
     return render(request, "orders/detail.html", context)

@@ -20,7 +20,16 @@ from orders.errors import (
     REFILL_NOT_FOUND,
     OrderRefused,
 )
-from orders.models import FINAL, CancelState, Order, OrderEvent, Refill, Submission
+from orders.models import (
+    FINAL,
+    SHOWN_CANCEL_REFUSED,
+    SHOWN_CANCEL_REQUESTED,
+    CancelState,
+    Order,
+    OrderEvent,
+    Refill,
+    Submission,
+)
 from orders.selectors import order_cancel_refusal, order_refill_refusal, refills_of
 from orders.services.operations import order_reject_and_refund
 from orders.services.polling import BACKGROUND_SHARE
@@ -72,7 +81,9 @@ def order_request_cancel(*, customer, order_id) -> Order:
             if Order.objects.filter(pk=order.pk, submission=Submission.SENDING).exists():
                 raise OrderRefused(CANCEL_WHILE_SENDING)
             raise OrderRefused(CANCEL_ALREADY_REQUESTED)
-        OrderEvent.objects.create(order=order, message="Cancel requested by the customer")
+        OrderEvent.objects.create(
+            order=order, message="Cancel requested by the customer", shown=SHOWN_CANCEL_REQUESTED
+        )
     order.refresh_from_db()
     return order
 
@@ -158,11 +169,15 @@ def cancels_send() -> ForwardReport:
                 cancel_state=CancelState.SENT
             )
             Order.objects.filter(pk__in=list(refused), cancel_state=CancelState.REQUESTED).update(
-                cancel_state=CancelState.REFUSED
+                cancel_state=CancelState.REFUSED, updated_at=timezone.now()
             )
             events = [OrderEvent(order_id=pk, message="Cancel forwarded to the provider") for pk in accepted]
             for pk, refusal in refused.items():
-                events.append(OrderEvent(order_id=pk, message=f"Cancel refused: {refusal.message}"))
+                events.append(
+                    OrderEvent(
+                        order_id=pk, message=f"Cancel refused: {refusal.message}", shown=SHOWN_CANCEL_REFUSED
+                    )
+                )
             OrderEvent.objects.bulk_create(events)
         report.sent += len(accepted)
         report.refused += len(refused)

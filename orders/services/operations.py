@@ -31,7 +31,7 @@ def order_reject_and_refund(
             return False
         order.refresh_from_db()
         ledger_refund(order=order, amount=order.charge - order.refunded, reason=refund_reason)
-        OrderEvent.objects.create(order=order, message=event)
+        OrderEvent.objects.create(order=order, message=event, shown=OrderStatus.CANCELED.label)
         # Neither queued nor sending is shown as under way: the customer saw Pending.
         webhook_events_record(changes=[OrderStatusChange(order=order, previous_status=OrderStatus.PENDING)])
     return True
@@ -108,7 +108,10 @@ def order_cancel_and_refund(*, order_id: int, actor, reason: str) -> Order:
         left = order.charge - order.refunded
         ledger_refund(order=order, amount=left, reason=f"Canceled by staff: {reason}")
         OrderEvent.objects.create(
-            order=order, actor=actor, message=f"Canceled and refunded {left} by staff: {reason}"
+            order=order,
+            actor=actor,
+            message=f"Canceled and refunded {left} by staff: {reason}",
+            shown=OrderStatus.CANCELED.label,
         )
         webhook_events_record(changes=[change])
     order.refresh_from_db()

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, refund_for
 from billing.services import ledger_refund_many
-from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
+from orders.models import FINAL, SHOWN_CANCEL_NOT_DONE, CancelState, Order, OrderEvent, Submission
 from orders.services.waiting import orders_release_waiting
 from provider.calls import Job, ProviderCalls, is_rate_limited
 from provider.client import MAX_IDS_PER_CALL, OrderStatusResult, ProviderError, ProviderRefused
@@ -251,6 +251,7 @@ def _release_links_of(*, orders: list[Order]) -> None:
 # What applying an answer may change on an order, written back in one statement per chunk.
 _WRITTEN = (
     "status", "start_count", "remains", "cost", "last_checked_at", "unknown_polls", "flagged", "cancel_state",
+    "updated_at",
 )  # fmt: skip
 
 
@@ -298,11 +299,18 @@ def _apply_one(
     if answer.status == order.status:
         return False
     previous, order.status = order.status, answer.status
-    events.append(OrderEvent(order=order, message=f"{previous} → {answer.status}"))
+    # Bulk writes skip auto_now: the move's own time, for the admin and the customer's history.
+    order.updated_at = timezone.now()
+    events.append(
+        OrderEvent(
+            order=order, message=f"{previous} → {answer.status}", shown=OrderStatus(answer.status).label
+        )
+    )
     # A cancel carried out in part ends Partial (what was delivered stays delivered); only an
     # order that completed anyway tells us the provider did not act on the accepted cancel.
     if answer.status == OrderStatus.COMPLETED and order.cancel_state == CancelState.SENT:
         order.cancel_state = CancelState.REFUSED
+        events.append(OrderEvent(order=order, message="Cancel not carried out", shown=SHOWN_CANCEL_NOT_DONE))
     amount = _refund_due(order, answer.status, order.remains)
     if amount > 0:
         currency = settings.PANEL_CURRENCY

@@ -147,13 +147,3 @@ class MassOrderForm(forms.Form):
         if len(lines) > MAX_MASS_LINES:
             raise forms.ValidationError(f"At most {MAX_MASS_LINES} orders at once; this has {len(lines)}.")
         return lines
-
-
-def mass_line_params(line: str) -> tuple[str, dict[str, str]] | None:
-    """(service id, params) of a `service_id | link | quantity` line; None when it is not that shape."""
-    parts = [part.strip() for part in line.split("|")]
-    if len(parts) == 2 and parts[0] and parts[1]:
-        return parts[0], {"link": parts[1]}
-    if len(parts) == 3 and all(parts):
-        return parts[0], {"link": parts[1], "quantity": parts[2]}
-    return None

@@ -25,7 +25,7 @@ from catalog.models import Category, Service
 from catalog.pricing import customer_rate
 from catalog.selectors import services_for, services_search
 from orders.errors import INCORRECT_REQUEST, OrderRefused
-from orders.forms import MassOrderForm, OrderForm, mass_line_params
+from orders.forms import MassOrderForm, OrderForm
 from orders.models import CancelState, Order
 from orders.selectors import (
     customer_orders,
@@ -37,7 +37,8 @@ from orders.selectors import (
     refills_of,
 )
 from orders.services.cancels_refills import order_request_cancel, order_request_refill
-from orders.services.placing import order_place, order_quote
+from orders.services.placing import order_place, order_quote, orders_place_mass
+from panel.templatetags.panel_site import money
 from provider.statuses import OrderStatus
 
 ORDERS_PER_PAGE = 25
@@ -215,26 +216,17 @@ def order_price(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mass_order(request: HttpRequest) -> HttpResponse:
     form = MassOrderForm(request.POST or None)
-    results = []
+    result = None
     if request.method == "POST" and form.is_valid():
-        for number, line in form.cleaned_data["orders"]:
-            parsed = mass_line_params(line)
-            if parsed is None:
-                results.append(
-                    {"number": number, "line": line, "error": "Write: service ID | link | quantity"}
-                )
-                continue
-            service_id, params = parsed
-            try:
-                order = order_place(customer=request.user, service_id=service_id, params=params)
-            except OrderRefused as error:
-                results.append({"number": number, "line": line, "error": error.message})
-            else:
-                results.append({"number": number, "line": line, "order": order})
-        placed = sum(1 for result in results if "order" in result)
-        level = messages.SUCCESS if placed == len(results) else messages.WARNING
-        messages.add_message(request, level, f"{placed} of {len(results)} orders placed.")
-    return render(request, "orders/mass.html", {"form": form, "results": results})
+        result = orders_place_mass(customer=request.user, lines=form.cleaned_data["orders"])
+        placed, failed = len(result.placed), len(result.failed)
+        text = f"{placed} of {len(result.lines)} orders placed, {money(result.charged)} charged."
+        if failed:
+            text += " The lines not placed are left in the box: correct them and place them again."
+        messages.add_message(request, messages.WARNING if failed else messages.SUCCESS, text)
+        # Only what failed stays in the box: placing it again never repeats an order placed now.
+        form = MassOrderForm(initial={"orders": "\n".join(line.line for line in result.failed)})
+    return render(request, "orders/mass.html", {"form": form, "results": result.lines if result else []})
 
 
 # --- Following orders ---------------------------------------------------------------------------

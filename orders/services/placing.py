@@ -109,3 +109,57 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
         if order.submission == Submission.QUEUED:  # a waiting one is queued when its link is free
             transaction.on_commit(lambda: submit_order.delay(order.pk))
     return order
+
+
+@dataclass
+class MassLine:
+    number: int  # in the text the customer sent, from 1
+    line: str
+    order: Order | None = None
+    error: str = ""
+
+
+@dataclass
+class MassResult:
+    lines: list[MassLine]
+
+    @property
+    def placed(self) -> list[Order]:
+        return [line.order for line in self.lines if line.order is not None]
+
+    @property
+    def failed(self) -> list[MassLine]:
+        return [line for line in self.lines if line.order is None]
+
+    @property
+    def charged(self) -> Decimal:
+        return sum((order.charge for order in self.placed), Decimal(0))
+
+
+def _mass_line_params(line: str) -> tuple[str, dict[str, str]] | None:
+    """(service id, params) of a `service_id | link | quantity` line; None when it is not that shape."""
+    parts = [part.strip() for part in line.split("|")]
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], {"link": parts[1]}
+    if len(parts) == 3 and all(parts):
+        return parts[0], {"link": parts[1], "quantity": parts[2]}
+    return None
+
+
+def orders_place_mass(*, customer, lines: list[tuple[int, str]]) -> MassResult:
+    """Places each `service_id | link | quantity` line as its own order (each its own charge and
+    transaction: a refused line does not undo the others), and tells each line's outcome."""
+    result = MassResult(lines=[])
+    for number, line in lines:
+        outcome = MassLine(number=number, line=line)
+        result.lines.append(outcome)
+        parsed = _mass_line_params(line)
+        if parsed is None:
+            outcome.error = "Write: service ID | link | quantity"
+            continue
+        service_id, params = parsed
+        try:
+            outcome.order = order_place(customer=customer, service_id=service_id, params=params)
+        except OrderRefused as error:
+            outcome.error = error.message
+    return result

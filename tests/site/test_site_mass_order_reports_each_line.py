@@ -1,6 +1,7 @@
 import pytest
 
 from orders.models import Order
+from panel.templatetags.panel_site import money
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,8 @@ def test_each_line_gets_its_order_or_its_error(logged_in, make_customer, refilla
     assert f"Quantity less than minimal {refillable.min_quantity}" in page
     assert "Write: service ID | link | quantity" in page
     assert "Incorrect service ID" in page
-    assert "2 of 5 orders placed." in page
+    charged = sum(order.charge for order in orders)
+    assert f"2 of 5 orders placed, {money(charged)} charged." in page
 
 
 def test_too_many_lines_are_refused_before_any_order(logged_in, make_customer, refillable, new_link):

@@ -9,14 +9,22 @@ class OrderRefused(Exception):
     `message` is the text to show a customer or return as API v2's `{"error": ...}`; `field`
     names the form field it concerns (None when it concerns the whole request); `code` is the
     refusal's stable name, what the REST API's clients match on (CODES), `refused` for the
-    refusals only staff meet.
+    refusals only staff meet. `shown` is what a page tells a person: the protocol's texts in
+    plain English ("The minimum for this service is 50"), `plain` when the raiser gives it.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str | None = None, plain: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code or CODES.get(message, REFUSED)
+        self._plain = plain
+
+    @property
+    def shown(self) -> str:
+        return self._plain or PLAIN.get(self.message) or _readable(self.message)
 
 
 INCORRECT_SERVICE = "Incorrect service ID"
@@ -55,6 +63,27 @@ CODES: dict[str, str] = {
     REFILL_UNDER_WAY: "refill_under_way",
     IDEMPOTENCY_KEY_REUSED: "idempotency_key_reused",
 }
+# The API v2 texts that clients match on, as a page says them.
+PLAIN: dict[str, str] = {
+    INCORRECT_SERVICE: "That service does not exist or is no longer for sale.",
+    NOT_ENOUGH_FUNDS: "Your balance is too low for this order. Add funds and try again.",
+    BAD_LINK: "That link cannot be used: write the full address, starting with https://.",
+    ACTIVE_ORDER_WITH_LINK: "You already have an active order on this link. Wait until it is completed.",
+    INCORRECT_ORDER: "No such order.",
+    INCORRECT_REQUEST: "Something in this request is not right. Check the fields and try again.",
+    REFILL_NOT_FOUND: "No such refill.",
+}
+
+
+def _readable(message: str) -> str:
+    """API v2's "Incorrect request: quantity is required" as a person says it: "Quantity is required"."""
+    prefix = f"{INCORRECT_REQUEST}: "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+        message = message[:1].upper() + message[1:]
+    return message.replace("_", " ")
+
+
 # A reversed payment left a debt (billing.services.OutstandingDebt, whose text names the amount).
 OUTSTANDING_DEBT = "outstanding_debt"
 QUANTITY_BELOW_MINIMUM = "quantity_below_minimum"

@@ -24,7 +24,7 @@ from billing.selectors import balance_amount
 from catalog.models import Category, Service
 from catalog.pricing import customer_rate
 from catalog.selectors import services_for, services_search
-from orders.errors import INCORRECT_REQUEST, OrderRefused
+from orders.errors import OrderRefused
 from orders.forms import MassOrderForm, OrderForm
 from orders.models import CancelState, Order
 from orders.selectors import (
@@ -138,7 +138,7 @@ def _price(service: Service, customer, data) -> dict:
     try:
         quote = order_quote(service=service, rate=rate, params=raw)
     except OrderRefused as refusal:
-        return {"rate": rate, "charge": None, "hint": _readable(refusal.message)}
+        return {"rate": rate, "charge": None, "hint": refusal.shown}
     balance = balance_amount(customer_id=customer.pk)
     return {
         "rate": rate,
@@ -147,15 +147,6 @@ def _price(service: Service, customer, data) -> dict:
         "short": quote.charge > balance,
         "balance": balance,
     }
-
-
-def _readable(message: str) -> str:
-    """API v2's "Incorrect request: quantity is required" as a person says it: "Quantity is required"."""
-    prefix = f"{INCORRECT_REQUEST}: "
-    if message.startswith(prefix):
-        message = message[len(prefix) :]
-        message = message[:1].upper() + message[1:]
-    return message.replace("_", " ")
 
 
 @login_required
@@ -180,11 +171,11 @@ def order_new(request: HttpRequest) -> HttpResponse:
             except OrderRefused as error:
                 form.is_valid()
                 if error.field in form.fields:
-                    form.add_error(error.field, error.message)
+                    form.add_error(error.field, error.shown)
                 elif error.field == "service":
-                    service_error = error.message
+                    service_error = error.shown
                 else:
-                    refusal = error.message
+                    refusal = error.shown
             else:
                 messages.success(
                     request, f"Order {order.pk} placed: {order.quantity} for {money_display(order.charge)}."
@@ -285,7 +276,7 @@ def _order_request(request: HttpRequest, pk: int, ask: Callable[[Order], str]) -
     try:
         notice = ask(order)
     except OrderRefused as error:
-        return _row_or_back(request, order, error.message, ok=False)
+        return _row_or_back(request, order, error.shown, ok=False)
     return _row_or_back(request, order, notice, ok=True)
 
 

@@ -104,9 +104,19 @@ def _link(raw: Mapping[str, Any]) -> str:
 
 def _bounded(service: Service, count: int, field: str = "quantity") -> int:
     if count < service.min_quantity:
-        raise OrderRefused(quantity_below(service.min_quantity), field=field, code=QUANTITY_BELOW_MINIMUM)
+        raise OrderRefused(
+            quantity_below(service.min_quantity),
+            field=field,
+            code=QUANTITY_BELOW_MINIMUM,
+            plain=f"The minimum for this service is {service.min_quantity}.",
+        )
     if count > service.max_quantity:
-        raise OrderRefused(quantity_above(service.max_quantity), field=field, code=QUANTITY_ABOVE_MAXIMUM)
+        raise OrderRefused(
+            quantity_above(service.max_quantity),
+            field=field,
+            code=QUANTITY_ABOVE_MAXIMUM,
+            plain=f"The maximum for this service is {service.max_quantity}.",
+        )
     return count
 
 

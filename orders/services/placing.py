@@ -161,5 +161,5 @@ def orders_place_mass(*, customer, lines: list[tuple[int, str]]) -> MassResult:
         try:
             outcome.order = order_place(customer=customer, service_id=service_id, params=params)
         except OrderRefused as error:
-            outcome.error = error.message
+            outcome.error = error.shown
     return result

@@ -163,7 +163,7 @@ def test_a_customer_orders_follows_refills_cancels_and_mass_orders(
     results = page.locator("table.mass-results tbody tr")
     expect(results).to_have_count(3)
     expect(results.nth(0)).to_contain_text("Order #")
-    expect(results.nth(1)).to_contain_text(f"Quantity less than minimal {followers.min_quantity}")
+    expect(results.nth(1)).to_contain_text(f"The minimum for this service is {followers.min_quantity}.")
     expect(results.nth(2)).to_contain_text("Order #")
     assert Order.objects.filter(customer=customer).count() == 5
 

@@ -24,9 +24,9 @@ def test_each_line_gets_its_order_or_its_error(logged_in, make_customer, refilla
     assert len(orders) == 2
     for order in orders:
         assert f'href="/orders/{order.pk}/">Order #{order.pk}</a>' in page
-    assert f"Quantity less than minimal {refillable.min_quantity}" in page
+    assert f"The minimum for this service is {refillable.min_quantity}." in page
     assert "Write: service ID | link | quantity" in page
-    assert "Incorrect service ID" in page
+    assert "That service does not exist or is no longer for sale." in page
     charged = sum(order.charge for order in orders)
     assert f"2 of 5 orders placed, {money(charged)} charged." in page
 

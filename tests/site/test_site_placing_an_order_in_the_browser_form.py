@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Service
-from orders.errors import NOT_ENOUGH_FUNDS
+from orders.errors import BAD_LINK, NOT_ENOUGH_FUNDS, PLAIN
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_the_live_price_of_comments_counts_lines(logged_in, make_customer, catal
 
 def test_the_live_price_explains_what_is_missing(logged_in, make_customer, refillable):
     page = logged_in(make_customer()).get("/orders/new/price/", {"service": refillable.pk, "quantity": "1"})
-    assert f"Quantity less than minimal {refillable.min_quantity}" in page.content.decode()
+    assert f"The minimum for this service is {refillable.min_quantity}." in page.content.decode()
 
 
 def test_a_quantity_below_the_minimum_is_shown_at_the_quantity_field(
@@ -64,7 +64,7 @@ def test_a_quantity_below_the_minimum_is_shown_at_the_quantity_field(
         "/orders/new/", {"service": refillable.pk, "link": new_link(), "quantity": "1"}
     ).content.decode()
     error = re.search(r'<small id="id_quantity_error" class="field-error">([^<]+)</small>', page)
-    assert error and error.group(1) == f"Quantity less than minimal {refillable.min_quantity}"
+    assert error and error.group(1) == f"The minimum for this service is {refillable.min_quantity}."
     field = re.search(r'<input[^>]*name="quantity"[^>]*>', page).group(0)
     assert 'aria-invalid="true"' in field and "id_quantity_error" in field
     assert 'value="1"' in field  # what was typed stays
@@ -77,7 +77,7 @@ def test_a_bad_link_is_shown_at_the_link_field(logged_in, make_customer, refilla
         .post("/orders/new/", {"service": refillable.pk, "link": "not a link", "quantity": "100"})
         .content.decode()
     )
-    assert '<small id="id_link_error" class="field-error">Bad link</small>' in page
+    assert f'<small id="id_link_error" class="field-error">{PLAIN[BAD_LINK]}</small>' in page
 
 
 def test_not_enough_funds_is_said_above_the_form(logged_in, make_customer, refillable, new_link):
@@ -86,7 +86,7 @@ def test_not_enough_funds_is_said_above_the_form(logged_in, make_customer, refil
         .post("/orders/new/", {"service": refillable.pk, "link": new_link(), "quantity": "100"})
         .content.decode()
     )
-    assert f'<p class="form-error" role="alert">{NOT_ENOUGH_FUNDS}</p>' in page
+    assert f'<p class="form-error" role="alert">{PLAIN[NOT_ENOUGH_FUNDS]}</p>' in page
 
 
 def test_a_service_that_is_not_for_sale_is_refused_at_the_service_field(

@@ -66,9 +66,18 @@ def amount_text(value: Decimal) -> str:
     return str(value.quantize(AMOUNT_QUANTUM))
 
 
+def money_number(value: Decimal) -> str:
+    """An amount as people read it, without trailing zeros past the cents: 12.50000 -> "12.50",
+    0.00150 -> "0.0015". Exact (nothing is rounded away) and the one rule of every page, message,
+    e-mail and admin column; the APIs write amount_text."""
+    text = f"{value:f}"
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+
+
 def money_display(value: Decimal) -> str:
-    """An amount as people read it, with the panel's currency: "12.50000 USD"."""
-    return f"{value} {settings.PANEL_CURRENCY}"
+    """money_number with the panel's currency: "12.50 USD"."""
+    return f"{money_number(value)} {settings.PANEL_CURRENCY}"
 
 
 def charge_for(rate: Decimal, units: int, *, per_package: bool = False) -> Decimal:

@@ -5,21 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.conf import settings
 
+from billing.money import money_display, money_number
 from billing.selectors import balance_amount
 
 register = template.Library()
-
-
-def _trimmed(value: Decimal, *, least: int) -> str:
-    """`value` without trailing zeros past `least` decimal places: 12.50000 -> 12.50, 0.00150 -> 0.0015."""
-    text = f"{value:f}"
-    if "." not in text:
-        return f"{text}.{'0' * least}" if least else text
-    whole, fraction = text.split(".")
-    fraction = fraction.rstrip("0").ljust(least, "0")
-    return f"{whole}.{fraction}" if fraction else whole
 
 
 def _decimal(value) -> Decimal | None:
@@ -37,15 +27,14 @@ def money(value, signed: bool = False) -> str:
     number = _decimal(value)
     if number is None:
         return "—"
-    sign = "+" if signed and number > 0 else ""
-    return f"{sign}{_trimmed(number, least=2)} {settings.PANEL_CURRENCY}"
+    return ("+" if signed and number > 0 else "") + money_display(number)
 
 
 @register.filter
 def plain_money(value) -> str:
     """An amount without the currency, for tables whose header names it."""
     number = _decimal(value)
-    return "—" if number is None else _trimmed(number, least=2)
+    return "—" if number is None else money_number(number)
 
 
 @register.simple_tag

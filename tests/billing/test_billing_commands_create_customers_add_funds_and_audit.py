@@ -53,7 +53,7 @@ def test_add_funds_deposits_without_a_staff_member_and_prints_the_balance(capsys
         (EntryKind.DEPOSIT, Decimal("0.00001"), None, "Added with manage.py add_funds"),
     ]
     out = capsys.readouterr().out
-    assert "balance 10.50000 USD" in out and "balance 10.50001 USD" in out
+    assert "balance 10.50 USD" in out and "balance 10.50001 USD" in out
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_audit_ledger_exits_0_on_sound_books_and_1_on_a_difference(funded_custom
     sound = _manage("audit_ledger")
     assert (sound.returncode, sound.stdout.strip()) == (
         0,
-        "ledger OK: 1 customers, 2 entries, total 6.00000 USD",
+        "ledger OK: 1 customers, 2 entries, total 6.00 USD",
     )
 
     Balance.objects.filter(customer=customer).update(amount=Decimal(7))

@@ -52,7 +52,7 @@ def _found(problems: list[Problem], text: str, *, customer=None, order=None) -> 
 
 def test_a_clean_ledger_has_no_problems_and_the_command_says_ok(ledger, capsys):
     call_command("audit_ledger")
-    assert capsys.readouterr().out.strip() == "ledger OK: 2 customers, 7 entries, total 20.50000 USD"
+    assert capsys.readouterr().out.strip() == "ledger OK: 2 customers, 7 entries, total 20.50 USD"
 
 
 def test_an_edited_balance_is_found(ledger):

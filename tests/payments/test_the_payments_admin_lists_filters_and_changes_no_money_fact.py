@@ -48,7 +48,7 @@ def test_the_list_shows_the_customer_gateway_amount_bonus_fee_and_state(client, 
     large = payments["large"]
     assert large.customer.email in page
     # The amount, its 5% bonus and the 2% fee on top.
-    assert "200.00000 USD" in page and "10.00000 USD" in page and "4.00000 USD" in page
+    assert "200.00 USD" in page and "10.00 USD" in page and "4.00 USD" in page
     assert "stripe" in page and "paypal" in page and "created" in page
 
 

@@ -39,5 +39,5 @@ def test_an_order_while_in_debt_is_402_outstanding_debt(
 
     assert response.status_code == 402
     error = error_of(response)
-    assert error["code"] == "outstanding_debt" and "50.00000 USD" in error["message"]
+    assert error["code"] == "outstanding_debt" and "50.00 USD" in error["message"]
     assert money_state() == state and Order.objects.count() == orders

@@ -331,7 +331,8 @@ class OrdersAndMoney(RuleBasedStateMachine):
         worker = threading.Thread(target=send)
         # The door holds the call for as long as the sweeper takes; on a loaded machine that can pass
         # the worker's 0.5 s read timeout, and the worker would mark the order unknown itself.
-        patient = patch.object(provider_client(Provider.objects.get(orders__pk=order.pk)), "read_timeout", 30.0)
+        client = provider_client(Provider.objects.get(orders__pk=order.pk))
+        patient = patch.object(client, "read_timeout", 30.0)
         with patient, self.sim.hold() as arrived:
             worker.start()
             assert arrived.wait(10), "the add never reached the provider"

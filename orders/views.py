@@ -38,7 +38,6 @@ from orders.selectors import (
 )
 from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.placing import order_place, order_quote, orders_place_mass
-from panel.templatetags.panel_site import money
 from provider.statuses import OrderStatus
 
 ORDERS_PER_PAGE = 25
@@ -211,7 +210,7 @@ def mass_order(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = orders_place_mass(customer=request.user, lines=form.cleaned_data["orders"])
         placed, failed = len(result.placed), len(result.failed)
-        text = f"{placed} of {len(result.lines)} orders placed, {money(result.charged)} charged."
+        text = f"{placed} of {len(result.lines)} orders placed, {money_display(result.charged)} charged."
         if failed:
             text += " The lines not placed are left in the box: correct them and place them again."
         messages.add_message(request, messages.WARNING if failed else messages.SUCCESS, text)

@@ -134,17 +134,16 @@ class HistoryLine:
     amount: Decimal | None = None  # a ledger entry's, signed
 
 
-def order_history(order: Order) -> list[HistoryLine]:
+def order_history(order: Order, *, refills: list[Refill]) -> list[HistoryLine]:
     """The customer's history of `order`, every line at its own time, oldest first: placed, money,
-    refills, and the events written for the customer (never the staff's messages)."""
+    its `refills` (the page lists them too: read once), and the events written for the customer
+    (never the staff's messages)."""
     lines = [HistoryLine(order.created_at, "Placed")]
     lines += [
         HistoryLine(entry.created_at, entry.get_kind_display().capitalize(), entry.amount)
         for entry in order.ledger.order_by("id")
     ]
-    lines += [
-        HistoryLine(refill.created_at, f"Refill #{refill.pk} requested") for refill in order.refills.all()
-    ]
+    lines += [HistoryLine(refill.created_at, f"Refill #{refill.pk} requested") for refill in refills]
     lines += [
         HistoryLine(at, shown) for at, shown in order.events.exclude(shown="").values_list("at", "shown")
     ]

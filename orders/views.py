@@ -249,11 +249,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = decorate(_customer_order(request, pk))
+    refills = list(order.refills.all())
     # Not order.events: that is the staff's history, with the provider's ids and words in it.
     context = {
         "order": order,
-        "history": order_history(order),
-        "refills": list(order.refills.all()),
+        "refills": refills,
+        "history": order_history(order, refills=refills),
     }
     return render(request, "orders/detail.html", context)
 

@@ -86,3 +86,23 @@ def test_the_htmx_orders_table_runs_the_same_queries_as_the_page(logged_in, make
     with CaptureQueriesContext(connection) as partial:
         assert client.get("/orders/?page=2", HTTP_HX_REQUEST="true").status_code == 200
     assert len(partial) <= MAX_QUERIES
+
+
+def test_an_orders_page_reads_its_refills_once_however_long_its_history(
+    logged_in, make_customer, refillable, place
+):
+    customer = make_customer("1000")
+    order = place(customer, refillable, send=True)
+    client = logged_in(customer)
+    url = f"/orders/{order.pk}/"
+    short = _queries(client, url)
+    for _ in range(3):
+        Refill.objects.create(order=order)
+        ledger_deposit(customer=customer, amount=1, created_by=None, reason="top-up")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    assert len(captured) == short
+    refill_reads = [query["sql"] for query in captured if query["sql"].startswith('SELECT "orders_refill".')]
+    assert len(refill_reads) == 1, refill_reads

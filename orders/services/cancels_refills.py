@@ -164,12 +164,13 @@ def cancels_send() -> ForwardReport:
         answers = {ours[pid]: answer for pid, answer in answers.items() if pid in ours}
         accepted = [pk for pk, answer in answers.items() if answer is True]
         refused = {pk: answer for pk, answer in answers.items() if isinstance(answer, ProviderRefused)}
+        now = timezone.now()  # update() skips auto_now
         with transaction.atomic():
             Order.objects.filter(pk__in=accepted, cancel_state=CancelState.REQUESTED).update(
-                cancel_state=CancelState.SENT
+                cancel_state=CancelState.SENT, updated_at=now
             )
             Order.objects.filter(pk__in=list(refused), cancel_state=CancelState.REQUESTED).update(
-                cancel_state=CancelState.REFUSED, updated_at=timezone.now()
+                cancel_state=CancelState.REFUSED, updated_at=now
             )
             events = [OrderEvent(order_id=pk, message="Cancel forwarded to the provider") for pk in accepted]
             for pk, refusal in refused.items():

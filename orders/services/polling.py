@@ -218,6 +218,7 @@ def orders_apply_statuses(
             order.unknown_polls = 0
             previous = order.status
             if _apply_one(order, answer, factor, events, refunds):
+                order.updated_at = now  # _write_back skips auto_now; the admin and the history read it
                 applied.changed += 1
                 changes.append(OrderStatusChange(order=order, previous_status=previous))
         _write_back(orders)
@@ -299,8 +300,6 @@ def _apply_one(
     if answer.status == order.status:
         return False
     previous, order.status = order.status, answer.status
-    # Bulk writes skip auto_now: the move's own time, for the admin and the customer's history.
-    order.updated_at = timezone.now()
     events.append(
         OrderEvent(
             order=order, message=f"{previous} → {answer.status}", shown=OrderStatus(answer.status).label

@@ -67,3 +67,13 @@ def test_staff_messages_never_reach_the_customers_history(logged_in, make_custom
 
     assert [text for _, text in _history(page) if not text.startswith("Charge")] == ["Placed"]
     assert "provider's order id" not in page
+
+
+def test_a_forwarded_cancel_moves_the_time_an_order_last_changed(sent_order):
+    order = sent_order()
+    order_request_cancel(customer=order.customer, order_id=order.pk)
+    requested = Order.objects.get(pk=order.pk).updated_at
+
+    assert cancels_send().sent == 1
+
+    assert Order.objects.get(pk=order.pk).updated_at > requested

@@ -33,7 +33,8 @@ def test_a_customer_sees_services_by_category_with_rates_bounds_and_flags(signed
     assert rows(response) == {"Followers": Decimal("1.17")}
     html = response.content.decode()
     assert "Factory category" in html
-    assert "1.17 USD" in html and "per 1000" in html
+    assert '<td class="num rate">1.17<br>' in html and "per 1000" in html  # the header names the currency
+    assert "Rate (USD)" in html
     assert "Real-looking." in html
 
 
@@ -45,7 +46,7 @@ def test_a_customer_sees_their_discounted_rate(signed_in, customer, make_service
     response = signed_in.get(URL)
 
     assert rows(response) == {"Followers": Decimal("1.17")}
-    assert b"1.17 USD" in response.content
+    assert b'<td class="num rate">1.17<br>' in response.content
 
 
 def test_disabled_dropped_hidden_and_inactive_providers_services_are_not_listed(signed_in, make_service):

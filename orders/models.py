@@ -183,6 +183,12 @@ class Order(models.Model):
         return f"Order {self.pk}"
 
     @property
+    def forward_key(self) -> str:
+        """The idempotency_key every `add` of this order carries: the same on a re-send, and unlike
+        the id alone never another database's order with that id."""
+        return f"order-{self.pk}-{self.created_at:%Y%m%dT%H%M%S%f}"
+
+    @property
     def is_final(self) -> bool:
         return self.status in FINAL
 

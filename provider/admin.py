@@ -30,6 +30,7 @@ class ProviderForm(forms.ModelForm):
             "low_balance_threshold",
             "max_in_flight",
             "calls_per_second",
+            "honours_idempotency_keys",
         ]
 
     def clean_default_markup_percent(self):

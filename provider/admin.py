@@ -123,5 +123,5 @@ class ProviderAdmin(admin.ModelAdmin):
         if change and {"default_markup_percent", "currency_factor"} & set(form.changed_data):
             from catalog.services import provider_reprice
 
-            changed = provider_reprice(provider=obj)
+            changed = provider_reprice(provider=obj, by=request.user)
             self.message_user(request, f"{changed} service prices recomputed for the new markup or factor.")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from orders.errors import (
     CANCEL_ALREADY_REQUESTED,
@@ -149,3 +150,10 @@ def order_history(order: Order, *, refills: list[Refill]) -> list[HistoryLine]:
     ]
     # Stable: lines at the same instant keep the order above (the charge after "Placed").
     return sorted(lines, key=lambda line: line.at)
+
+
+def orders_by_day(*, since: datetime) -> QuerySet:
+    """Orders placed from `since`, by day (the current time zone's): `day`, `orders` (how many) and
+    `total` (what the providers charged for them; an order not yet billed counts 0)."""
+    orders = Order.objects.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
+    return orders.values("day").annotate(orders=Count("id"), total=Sum("cost", default=0)).order_by()

@@ -179,6 +179,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
+# No result is kept (no result backend either), so none expires: without this, beat would schedule
+# `celery.backend_cleanup` daily with nothing to clean (panel/migrations/0006 deletes it).
+CELERY_RESULT_EXPIRES = None
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 300, min=1)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 360, min=1)
 # A task is acknowledged after it ran, so a killed worker's task is delivered again; tasks

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 
 from tests.site.pages import ACCOUNT_PAGES, CUSTOMER_PAGES
 
@@ -52,6 +53,16 @@ def test_the_pages_of_a_visitor_say_sign_in(client, path):
 def test_the_pages_of_a_signed_in_customer_say_sign_out(client, customer, path):
     client.force_login(customer)
     assert other_wording(client.get(path)) == []
+
+
+def test_the_refusal_after_failed_attempts_says_sign_in(client, make_customer):
+    customer = make_customer()
+    cache.clear()
+    for _ in range(6):
+        refused = client.post("/login/", {"login": customer.email, "password": "wrong-one"})
+    cache.clear()
+    assert "Too many failed attempts to sign in" in refused.content.decode()
+    assert other_wording(refused) == []
 
 
 def title_of(response) -> str:

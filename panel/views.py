@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -30,6 +31,13 @@ RECENT_ORDERS = 8
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, body = health.report()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for where no page names an icon (a JSON answer, a file):
+    the pages' SVG. Not permanent: the static file's hashed name changes with each release."""
+    return redirect(static("favicon.svg"))
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -35,6 +36,21 @@ def plain_money(value) -> str:
     """An amount without the currency, for tables whose header names it."""
     number = _decimal(value)
     return "—" if number is None else money_number(number)
+
+
+@register.filter
+def about_time(value: timedelta | None) -> str:
+    """A service's average time as people say it: "about 2 h 10 min", "about 3 d 4 h"; "—" unknown."""
+    if not isinstance(value, timedelta):
+        return "—"
+    seconds = value.total_seconds()
+    if seconds >= 24 * 3600:  # past a day, minutes tell nothing
+        days, hours = divmod(round(seconds / 3600), 24)
+        parts = [f"{days} d", f"{hours} h" if hours else ""]
+    else:
+        hours, minutes = divmod(max(round(seconds / 60), 1), 60)
+        parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return "about " + " ".join(part for part in parts if part)
 
 
 @register.simple_tag

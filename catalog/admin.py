@@ -22,7 +22,14 @@ from catalog.models import (
     PricingSettings,
     Service,
 )
-from catalog.pricing import cost_rate, show
+from catalog.pricing import (
+    MarkupLevel,
+    cost_rate,
+    default_markup_expression,
+    fixed_rate_holds,
+    markup_in_effect,
+    show,
+)
 from catalog.services import (
     CatalogSyncError,
     catalog_export_csv,
@@ -42,15 +49,32 @@ from provider.models import Provider
 _PRICE_FIELDS = ("rate", "cost_shown", "provider_rate")
 
 
+def _markup_text(markup, level: MarkupLevel) -> str:
+    return f"{show(markup)}% ({level.label.lower()})"
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "default_markup_percent", "visible", "service_count"]
+    list_display = ["name", "position", "default_markup_percent", "markup_shown", "visible", "service_count"]
     list_editable = ["position", "default_markup_percent", "visible"]
     list_filter = ["visible"]
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(service_count=Count("services"))
+        # The default markup rides along with each row: no query per row, nor one more per page.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(service_count=Count("services"), default_markup=default_markup_expression())
+        )
+
+    @admin.display(description="markup in effect")
+    def markup_shown(self, category: Category) -> str:
+        """What services of the category without their own markup get; a provider's markup wins
+        over the default (catalog.pricing.markup_in_effect)."""
+        if category.default_markup_percent is not None:
+            return _markup_text(category.default_markup_percent, MarkupLevel.CATEGORY)
+        return _markup_text(category.default_markup, MarkupLevel.DEFAULT)  # type: ignore[attr-defined]
 
     @admin.display(description="services", ordering="service_count")
     def service_count(self, category: Category) -> int:
@@ -152,7 +176,8 @@ class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
     list_display = [
         "id", "name", "provider", "provider_service_id", "category", "type", "cost_shown",
-        "markup_percent", "fixed_rate", "rate_shown", "min_quantity", "max_quantity", "enabled", "dropped_at",
+        "markup_percent", "markup_shown", "fixed_rate", "rate_shown", "min_quantity", "max_quantity",
+        "enabled", "dropped_at",
     ]  # fmt: skip
     list_display_links = ["id", "name"]
     list_editable = ["markup_percent", "fixed_rate", "enabled"]
@@ -184,6 +209,23 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.display(description="our rate", ordering="rate")
     def rate_shown(self, service: Service) -> str:
         return show(service.rate)
+
+    @admin.display(description="markup in effect")
+    def markup_shown(self, service: Service) -> str:
+        provider = service.provider
+        cost = cost_rate(provider_rate=service.provider_rate, currency_factor=provider.currency_factor)
+        if fixed_rate_holds(service.fixed_rate, cost=cost):
+            return "fixed rate"
+        markup, level = markup_in_effect(
+            service,
+            provider=provider,
+            category=service.category,
+            default_markup=service.default_markup,  # type: ignore[attr-defined]
+        )
+        return _markup_text(markup, level)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(default_markup=default_markup_expression())
 
     def has_add_permission(self, request):
         return False  # services come from the provider's list (sync)

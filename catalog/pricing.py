@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, Subquery, TextChoices, Value
+from django.db.models.functions import Coalesce
 
 from billing.money import round_price_up
 from catalog import conf
@@ -50,18 +52,47 @@ def default_markup_percent() -> Decimal:
     return saved if saved is not None else settings.DEFAULT_MARKUP_PERCENT
 
 
+def default_markup_expression() -> Coalesce:
+    """default_markup_percent as an expression, to annotate a queryset with (no query of its own)."""
+    from catalog.models import PricingSettings
+
+    saved = PricingSettings.objects.order_by("pk").values("default_markup_percent")[:1]
+    return Coalesce(
+        Subquery(saved),
+        Value(settings.DEFAULT_MARKUP_PERCENT),
+        output_field=DecimalField(max_digits=7, decimal_places=2),
+    )
+
+
+class MarkupLevel(TextChoices):
+    """Where the markup of a service comes from (docs/design.md, "Money")."""
+
+    SERVICE = "service"
+    CATEGORY = "category"
+    PROVIDER = "provider"
+    DEFAULT = "default"
+
+
+def markup_in_effect(
+    service: Service, *, provider: Provider, category: Category | None, default_markup: Decimal | None = None
+) -> tuple[Decimal, MarkupLevel]:
+    """The markup that applies to `service` and its level: its own, its category's, its
+    provider's, the default."""
+    for markup, level in (
+        (service.markup_percent, MarkupLevel.SERVICE),
+        (category.default_markup_percent if category is not None else None, MarkupLevel.CATEGORY),
+        (provider.default_markup_percent, MarkupLevel.PROVIDER),
+    ):
+        if markup is not None:
+            return markup, level
+    return (default_markup if default_markup is not None else default_markup_percent()), MarkupLevel.DEFAULT
+
+
 def markup_percent_for(
     service: Service, *, provider: Provider, category: Category | None, default_markup: Decimal | None = None
 ) -> Decimal:
     """The markup that applies to `service`: its own, its category's, its provider's, the default."""
-    for markup in (
-        service.markup_percent,
-        category.default_markup_percent if category is not None else None,
-        provider.default_markup_percent,
-    ):
-        if markup is not None:
-            return markup
-    return default_markup if default_markup is not None else default_markup_percent()
+    return markup_in_effect(service, provider=provider, category=category, default_markup=default_markup)[0]
 
 
 def fixed_rate_holds(fixed_rate: Decimal | None, *, cost: Decimal) -> bool:

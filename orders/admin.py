@@ -7,13 +7,15 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from billing.models import LedgerEntry
+from billing.money import money_display
 from orders.errors import OrderRefused
 from orders.models import Order, OrderEvent, Refill, Submission
 from orders.services import operations, polling
 from orders.services.forwarding import SENDING_TIMEOUT
-from panel.admin_parts import ReadOnlyInline
+from panel.admin_parts import ReadOnlyInline, cut_short
 from provider.models import Provider
 
 
@@ -84,19 +86,17 @@ class ResendForm(forms.Form):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    # Fits a 1280 px screen beside the filters (tests/browser): long texts cut short, money as
+    # money_display writes it, the provider's side in the status column only when it matters.
     list_display = [
         "id",
-        "customer",
+        "customer_shown",
         "service_name",
         "link_short",
         "quantity",
-        "charge",
-        "refunded",
-        "status",
-        "submission",
-        "flagged",
-        "provider_order_id",
-        "created_at",
+        "charge_shown",
+        "status_shown",
+        "created_shown",
     ]
     list_filter = [
         NeedsAttentionFilter,
@@ -124,13 +124,36 @@ class OrderAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="customer", ordering="customer__email")
+    def customer_shown(self, order):
+        return cut_short(order.customer.email, 22)
+
     @admin.display(description="service")
     def service_name(self, order):
-        return order.service.name[:40]
+        return cut_short(order.service.name, 26)
 
     @admin.display(description="link")
     def link_short(self, order):
-        return order.link[:50]
+        return cut_short(order.link, 28)
+
+    @admin.display(description="charge", ordering="charge")
+    def charge_shown(self, order):
+        if not order.refunded:
+            return money_display(order.charge)
+        return format_html("{}<br>{} refunded", money_display(order.charge), money_display(order.refunded))
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, order):
+        # Sent is the normal case; any other submission (queued, unknown, rejected...) is said.
+        notes = [] if order.submission == Submission.SENT else [order.get_submission_display()]
+        notes += ["flagged"] if order.flagged else []
+        if not notes:
+            return order.status
+        return format_html("{}<br><small>{}</small>", order.status, ", ".join(notes))
+
+    @admin.display(description="placed", ordering="created_at")
+    def created_shown(self, order):
+        return f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M}"
 
     @admin.action(description="Poll the selected orders now")
     def poll_now(self, request, queryset):

@@ -1,8 +1,17 @@
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.http import urlencode
 
+from billing.money import money_display
+from billing.selectors import customers_with_money
 from catalog.admin import CustomRateInline
+from orders.selectors import customers_with_order_count
 from panel.admin_parts import bulk_action_page
 from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, Heartbeat, User
 from panel.services import customers_set_discount
@@ -26,19 +35,34 @@ class CustomerRateInline(CustomRateInline):
     fields = ["service", "fixed_rate", "markup_percent"]
 
 
+def money_links(request: HttpRequest, customer: User) -> list[tuple[str, str]]:
+    """(label, url) of billing's Deposit and Adjust forms for `customer`, those the staff member may use."""
+    links = []
+    if request.user.has_perm("billing.deposit_funds"):
+        query = urlencode({"email": customer.email})
+        links.append(("Deposit", f"{reverse('admin:billing_balance_deposit')}?{query}"))
+    if request.user.has_perm("billing.adjust_balance"):
+        links.append(("Adjust", reverse("admin:billing_balance_adjust", args=[customer.pk])))
+    return links
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """The Customers list: each customer's money and orders at a glance, and billing's forms a click away."""
+
     ordering = ["email"]
     list_display = [
         "email",
-        "first_name",
-        "last_name",
+        "balance_shown",
+        "spent_shown",
+        "order_count_shown",
         "discount_percent",
+        "last_seen",
         "is_active",
         "is_staff",
-        "date_joined",
     ]
     search_fields = ["email", "first_name", "last_name"]
+    change_form_template = "admin/panel/user/change_form.html"
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name")}),
@@ -49,6 +73,42 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     actions = ["set_discount"]
     inlines = [CustomerRateInline]
+
+    def get_queryset(self, request):
+        # The money and the order count are subqueries of the page's one query (no query per row).
+        return customers_with_order_count(customers_with_money(super().get_queryset(request)))
+
+    def get_list_display(self, request):
+        def money(customer: User) -> str:
+            links = money_links(request, customer)
+            return format_html_join(" ", '<a class="button" href="{}">{}</a>', ((u, t) for t, u in links))
+
+        # A column of the request's own: the buttons shown are the staff member's permissions.
+        money = admin.display(description="money")(money)
+        return [*super().get_list_display(request), money]
+
+    @admin.display(description="balance", ordering="balance_amount")
+    def balance_shown(self, customer: User) -> str:
+        return money_display(customer.balance_amount)  # type: ignore[attr-defined]
+
+    @admin.display(description="spent", ordering="spent")
+    def spent_shown(self, customer: User) -> str:
+        return money_display(customer.spent)  # type: ignore[attr-defined]
+
+    @admin.display(description="orders", ordering="order_count")
+    def order_count_shown(self, customer: User) -> int:
+        return customer.order_count  # type: ignore[attr-defined]
+
+    @admin.display(description="last seen", ordering="last_login")
+    def last_seen(self, customer: User):
+        return customer.last_login
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        customer = self.get_object(request, object_id)
+        links = money_links(request, customer) if customer is not None else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "money_links": links}
+        )
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # the add form has no customer to price for

@@ -1,5 +1,5 @@
-"""Pieces the apps' admins share: a read-only admin and inline, and the page a bulk action asks
-its value on."""
+"""Pieces the apps' admins share: a read-only admin and inline, the page a bulk action asks its
+value on, and long text cut short in a list."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 # How many of the selected objects a bulk action's page names.
 EXAMPLES_SHOWN = 10
@@ -81,3 +84,12 @@ def bulk_action_page(
         "select_across": request.POST.get("select_across", "0"),
     }
     return render(request, "admin/bulk_action_page.html", context)
+
+
+def cut_short(text: str, length: int) -> SafeString:
+    """`text` cut to `length` characters for a list's column, the whole of it in the title (shown
+    on hover); escaped, as customers and providers wrote it."""
+    shown = Truncator(text).chars(length)
+    if shown == text:
+        return format_html("{}", text)
+    return format_html('<span title="{}">{}</span>', text, shown)

@@ -57,6 +57,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        # The admin's list of accounts is the Customers list (staff are among them, flagged).
+        verbose_name = "customer"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discount_percent__gte=0, discount_percent__lt=100),

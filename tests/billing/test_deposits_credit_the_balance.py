@@ -50,7 +50,8 @@ def test_a_float_is_never_money():
 def test_a_reason_longer_than_the_ledger_keeps_is_refused():
     with pytest.raises(BillingError, match="longer than 500"):
         ledger_deposit(customer=CustomerFactory(), amount=Decimal(1), created_by=None, reason="x" * 501)
-    assert not Balance.objects.exists()
+    assert not LedgerEntry.objects.exists()
+    assert set(Balance.objects.values_list("amount", flat=True)) == {0}
 
 
 def test_balance_get_or_create_starts_at_zero_and_returns_the_same_row_later():

@@ -1,7 +1,8 @@
 """`manage.py create_customer EMAIL --password P`: an active customer who can sign in at once.
 
 Their e-mail address counts as verified: when django-allauth's account app is installed, a
-verified primary EmailAddress is created with the user. Their balance starts at 0.
+verified primary EmailAddress is created with the user. Their balance starts at 0 (billing opens
+it whenever an account is created).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-
-from billing.services import balance_get_or_create
 
 
 class Command(BaseCommand):
@@ -38,7 +37,6 @@ class Command(BaseCommand):
                     from allauth.account.models import EmailAddress
 
                     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-                balance_get_or_create(customer_id=user.pk)
         except IntegrityError:
             raise CommandError(f"An account with the e-mail address {email} exists already") from None
         self.stdout.write(f"Created customer {email}")

@@ -15,7 +15,7 @@ from orders.errors import OrderRefused
 from orders.models import Order, OrderEvent, Refill, Submission
 from orders.services import operations, polling
 from orders.services.forwarding import SENDING_TIMEOUT
-from panel.admin_parts import ReadOnlyInline, cut_short
+from panel.admin_parts import ReadOnlyInline, cut_short, short_time
 from provider.models import Provider
 
 
@@ -153,7 +153,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="placed", ordering="created_at")
     def created_shown(self, order):
-        return f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M}"
+        return short_time(order.created_at)
 
     @admin.action(description="Poll the selected orders now")
     def poll_now(self, request, queryset):

@@ -12,7 +12,7 @@ from billing.money import money_display
 from billing.selectors import customers_with_money
 from catalog.admin import CustomRateInline
 from orders.selectors import customers_with_order_count
-from panel.admin_parts import bulk_action_page
+from panel.admin_parts import bulk_action_page, short_time
 from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, Heartbeat, User
 from panel.services import customers_set_discount
 
@@ -59,7 +59,6 @@ class UserAdmin(BaseUserAdmin):
         "discount_percent",
         "last_seen",
         "is_active",
-        "is_staff",
     ]
     search_fields = ["email", "first_name", "last_name"]
     change_form_template = "admin/panel/user/change_form.html"
@@ -100,8 +99,8 @@ class UserAdmin(BaseUserAdmin):
         return customer.order_count  # type: ignore[attr-defined]
 
     @admin.display(description="last seen", ordering="last_login")
-    def last_seen(self, customer: User):
-        return customer.last_login
+    def last_seen(self, customer: User) -> str:
+        return short_time(customer.last_login)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         customer = self.get_object(request, object_id)

@@ -9,6 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -93,3 +94,8 @@ def cut_short(text: str, length: int) -> SafeString:
     if shown == text:
         return format_html("{}", text)
     return format_html('<span title="{}">{}</span>', text, shown)
+
+
+def short_time(moment) -> str:
+    """A list column's time, to the minute in the panel's time zone ("2026-12-07 13:30"); "-" for none."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment is not None else "-"

@@ -68,6 +68,7 @@ def _amount(value: Decimal | None) -> Decimal:
 
 WIDTH, HEIGHT = 720, 220  # the SVG's user units
 LEFT, TOP, BOTTOM = 72, 8, 24  # room for the y-axis' labels, the top tick and the dates
+RIGHT = 24  # room for half of the last date, centred under today's bars
 TICKS = 4  # intervals on the y-axis
 
 
@@ -81,7 +82,7 @@ def chart(*, days: list[datetime.date], figures: dict[datetime.date, Day]) -> di
     low, high = min(values), max(values)
     if high == low:
         high = low + 1
-    plot_width, plot_height = WIDTH - LEFT, HEIGHT - TOP - BOTTOM
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_width / len(days)
 
     def y(value: Decimal) -> float:
@@ -122,6 +123,7 @@ def chart(*, days: list[datetime.date], figures: dict[datetime.date, Day]) -> di
         "ticks": ticks,
         "zero": zero,
         "width": WIDTH,
+        "right": WIDTH - RIGHT,
         "height": HEIGHT,
         "left": LEFT,
         "plot_bottom": HEIGHT - BOTTOM,

@@ -101,6 +101,24 @@ def open_page(chromium, request):
 
 
 @pytest.fixture
+def sign_in_as(live_server):
+    """sign_in_as(page, user): the user's session in the page's cookies, for pages whose own sign-in
+    is tested elsewhere (the staff sign-in and its two-factor step are)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+
+    return sign_in
+
+
+@pytest.fixture
 def screenshot():
     """screenshot(page, name): saved under $PANEL_SCREENSHOTS when it is set (for the README)."""
     folder = os.environ.get("PANEL_SCREENSHOTS")

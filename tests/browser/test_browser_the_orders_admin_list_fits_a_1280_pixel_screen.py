@@ -3,8 +3,6 @@ names and e-mail addresses are long (cut short, the whole text in the cell's tit
 reads as money_display writes it, never with the database's ten decimals."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from billing.money import AMOUNT_QUANTUM, money_display
 from billing.services import ledger_refund
@@ -17,18 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREEN = {"width": 1280, "height": 800}
 
 
-def _signed_in(page, live_server, user) -> None:
-    """The admin's session in the browser's cookies (the staff sign-in is tested on its own)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-
-
 def test_the_orders_list_fits_1280_pixels_with_long_texts_cut_short(
-    live_server, open_page, make_customer, service, admin_user, screenshot
+    live_server, open_page, sign_in_as, make_customer, service, admin_user, screenshot
 ):
     followers = service("Instagram Followers [Refill 30 days]")
     customer = make_customer("1000")
@@ -48,7 +36,7 @@ def test_the_orders_list_fits_1280_pixels_with_long_texts_cut_short(
     Order.objects.filter(pk=unknown.pk).update(submission="unknown", flagged=True)
 
     page = open_page(viewport=SCREEN)
-    _signed_in(page, live_server, admin_user)
+    sign_in_as(page, admin_user)
     page.goto(f"{live_server.url}/admin/orders/order/")
     screenshot(page, "admin-orders-1280")
 

@@ -50,7 +50,7 @@ def test_a_row_shows_the_balance_the_spending_net_of_refunds_and_the_orders(
     assert f'<td class="field-spent_shown">{money_display(spent)}</td>' in row
     assert '<td class="field-order_count_shown">2</td>' in row
     assert '<td class="field-discount_percent">7.50</td>' in row
-    assert '<td class="field-last_seen nowrap">Nov. 3, 2026, 9:30 a.m.</td>' in row
+    assert '<td class="field-last_seen">2026-11-03 09:30</td>' in row
     assert "first_name" not in page and "last_name" not in page
     assert "Select customer to change" in page
 

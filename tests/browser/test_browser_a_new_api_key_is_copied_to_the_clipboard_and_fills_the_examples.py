@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_new_key_is_copied_exactly_and_shown_only_once(
-    live_server, open_page, log_in, make_customer, catalog
+    live_server, open_page, log_in, make_customer, catalog, screenshot
 ):
     customer = make_customer()
     page = open_page(permissions=["clipboard-read", "clipboard-write"])
@@ -30,6 +30,7 @@ def test_a_new_key_is_copied_exactly_and_shown_only_once(
     page.get_by_role("button", name="Copy the key").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == key
+    screenshot(page, "api-page")
 
     curl = page.locator("#balance-balance details[data-language=curl]")
     expect(curl).to_have_attribute("open", "")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from billing.money import money_display, money_number
 from billing.selectors import balance_amount
@@ -35,6 +38,17 @@ def plain_money(value) -> str:
     """An amount without the currency, for tables whose header names it."""
     number = _decimal(value)
     return "—" if number is None else money_number(number)
+
+
+# After each part of a link (a slash, not the two of "://"; ?, &, =, #): where a long link breaks best.
+_LINK_PARTS = re.compile(r"(?<=[/?&=#])(?!/)")
+
+
+@register.filter
+def link_breaks(value) -> SafeString:
+    """`value` (a customer's link) escaped, with a <wbr> after each of its parts, so that a long
+    link wraps at its slashes and parameters; CSS breaks a part too long for a line anywhere."""
+    return mark_safe("<wbr>".join(escape(part) for part in _LINK_PARTS.split(str(value))))  # noqa: S308
 
 
 @register.simple_tag

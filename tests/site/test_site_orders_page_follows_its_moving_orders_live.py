@@ -40,7 +40,7 @@ def orders(make_customer, refillable, place):
 
 
 def test_the_page_polls_only_its_orders_that_can_still_move(logged_in, orders):
-    customer, moving, queued, done = orders
+    customer, moving, queued, _ = orders
     page = logged_in(customer).get("/orders/").content.decode()
     assert sorted(_polled_ids(page)) == sorted([moving.pk, queued.pk])
     assert re.search(r'hx-trigger="every \d+s"', _poller(page))
@@ -74,7 +74,7 @@ def test_the_live_rows_tell_the_new_status_and_progress_and_polling_stops_with_t
 
 
 def test_another_customers_orders_and_bad_ids_give_nothing(logged_in, make_customer, orders):
-    customer, moving, queued, _ = orders
+    _, moving, queued, _ = orders
     stranger = logged_in(make_customer("10"))
     answer = stranger.get(f"/orders/live/?ids={moving.pk},{queued.pk}", HTTP_HX_REQUEST="true")
     assert answer.status_code == 200

@@ -41,7 +41,7 @@ def orders(make_customer, refillable, place):
 
 
 def test_each_tab_counts_the_orders_in_its_status(logged_in, orders):
-    customer, made, queued = orders
+    customer, _, _ = orders
     tabs = _tabs(logged_in(customer).get("/orders/").content.decode())
     assert list(tabs) == ["All", *[status.label for status in OrderStatus]]
     counts = {label: count for label, (_, count, _) in tabs.items()}

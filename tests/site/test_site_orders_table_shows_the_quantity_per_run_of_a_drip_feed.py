@@ -1,5 +1,5 @@
 """The orders table has a Quantity column: a drip-feed order reads as its quantity per run times
-its runs ("100 × 5 runs"), every other order as the units it was charged for."""
+its runs (100 times 5 runs), every other order as the units it was charged for."""
 
 import re
 
@@ -24,5 +24,5 @@ def test_a_drip_feed_order_shows_its_quantity_per_run_times_its_runs(
     for url in ("/orders/", "/dashboard/"):
         page = logged_in(customer).get(url).content.decode()
         assert ">Quantity</th>" in page, url
-        assert _quantity_cell(page, drip) == "100 × 5 runs", url
+        assert _quantity_cell(page, drip) == "100 \N{MULTIPLICATION SIGN} 5 runs", url
         assert _quantity_cell(page, single) == "250", url

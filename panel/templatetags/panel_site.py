@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import escape
@@ -63,3 +64,10 @@ def page_url(context, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def query_string(**params) -> str:
+    """ "?q=..&status=.." of the parameters given a value (those without one are left out), or ""."""
+    kept = {name: value for name, value in params.items() if value not in (None, "")}
+    return "?" + urlencode(kept) if kept else ""

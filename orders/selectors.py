@@ -232,8 +232,8 @@ def orders_page(customer, *, status: str, query: str, page_number, per_page: int
     """The customer's orders page: those matching `query` in the tab `status` (an OrderStatus value;
     anything else is every order), page `page_number`, and each tab with its count.
 
-    Three queries whatever the page's length: the tabs' counts in one aggregate (which gives the
-    paginator its count), the page, and nothing per row (customer_orders)."""
+    Two queries whatever the page's length: the tabs' counts in one aggregate (which gives the
+    paginator its count) and the page (customer_orders: nothing per row)."""
     searched = _search_condition(query)
     if status not in OrderStatus.values:
         status = ""

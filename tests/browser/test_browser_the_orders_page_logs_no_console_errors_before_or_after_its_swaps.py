@@ -85,3 +85,36 @@ def test_the_orders_page_console_stays_clean_through_its_swaps(
         pass
     assert logged == [], "after a cancel and another live update"
     assert page.csp_errors == []
+
+
+def test_a_tab_clicked_while_a_live_poll_is_under_way_waits_for_it(
+    live_server, open_page, make_customer, service, eager_tasks, log_in, quick_live_rows
+):
+    cache.clear()
+    customer = make_customer("100")
+    followers = service("Instagram Followers [Refill 30 days]")
+    moving = order_place(
+        customer=customer,
+        service_id=followers.pk,
+        params={"link": "https://instagram.com/p/held", "quantity": "300"},
+    )
+
+    page = open_page()
+    logged = _console(page)
+    held = []
+    page.route("**/orders/live/**", lambda route: held.append(route))
+    log_in(page, customer.email)
+    with page.expect_request(lambda request: "/orders/live/" in request.url):
+        page.goto(f"{live_server.url}/orders/")
+    for _ in range(50):  # the poller's request, held on its way
+        if held:
+            break
+        page.wait_for_timeout(100)
+    # The Completed tab has none of the polled rows: the poll's answer must not land after it.
+    page.locator("nav.tabs").get_by_role("link", name="Completed").click()
+    page.wait_for_timeout(300)  # time for the tab's answer to land first, were it not made to wait
+    held[0].continue_()
+    expect(page.locator("nav.tabs [aria-current=page]")).to_contain_text("Completed")
+    expect(page.locator(f"#order-{moving.pk}")).to_have_count(0)
+    expect(page.locator("#orders-live[hx-get]")).to_have_count(0)
+    assert logged == []

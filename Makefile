@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: setup run test test-all lint format bench stop-db clean
+.PHONY: setup run test test-all lint format bench backup stop-db clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test-all: $(VENV)/.installed .env
 # Benchmarks on a database of their own (panel_bench, created afresh); BENCH_QUICK=1 for smaller sizes.
 bench: $(VENV)/.installed .env
 	$(PY) -m benchmarks
+
+# A dump of the database (the embedded one in development) into .data/backups, the newest 14 kept.
+backup: $(VENV)/.installed .env
+	$(PY) manage.py backup --keep 14
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

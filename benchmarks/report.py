@@ -103,7 +103,7 @@ def table(results: list[Result]) -> str:
 
 
 def markdown(results: list[Result], about: dict[str, Any]) -> str:
-    """The table as the README shows it."""
+    """The table as docs/benchmarks.md shows it."""
     lines = ["| benchmark | value | target | met |", "|---|---|---|---|"]
     for result in results:
         met = "" if result.target_met is None else ("yes" if result.target_met else "**no**")
@@ -124,6 +124,6 @@ def write(results: list[Result], about: dict[str, Any], path: Path = RESULTS_PAT
     path.write_text(json.dumps(document, indent=2) + "\n")
 
 
-if __name__ == "__main__":  # python -m benchmarks.report: results.json as the README's table
+if __name__ == "__main__":  # python -m benchmarks.report: results.json as the table of docs/benchmarks.md
     document = json.loads(RESULTS_PATH.read_text())
     print(markdown([Result(**result) for result in document["results"]], document["machine"]))

@@ -32,7 +32,7 @@ from billing.services import (
     ledger_deposit,
     ledger_write_off_debt,
 )
-from panel.admin import ReadOnlyAdmin
+from panel.admin_parts import ReadOnlyAdmin
 
 if TYPE_CHECKING:
     from panel.models import User

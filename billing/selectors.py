@@ -50,8 +50,14 @@ def spent_on_orders(*, customer_id: int) -> Decimal:
     return -(entries.aggregate(total=Sum("amount"))["total"] or ZERO)
 
 
-def revenue_by_day(*, since: datetime.datetime) -> dict[datetime.date, Decimal]:
-    """Charges less refunds of every customer, by day (the current time zone's) from `since`."""
+def revenue_days(*, since: datetime.datetime) -> QuerySet:
+    """Charges less refunds of every customer, by day (the current time zone's) from `since`: rows
+    of `day` and `total` (what orders earned that day; negative when refunds outweigh charges)."""
     entries = LedgerEntry.objects.filter(kind__in=_ORDER_MONEY, created_at__gte=since)
-    days = entries.annotate(day=TruncDate("created_at")).values("day").annotate(total=Sum("amount"))
-    return {row["day"]: -row["total"] for row in days}
+    days = entries.annotate(day=TruncDate("created_at")).values("day")
+    return days.annotate(total=-Sum("amount")).order_by()
+
+
+def revenue_by_day(*, since: datetime.datetime) -> dict[datetime.date, Decimal]:
+    """revenue_days as {day: total}."""
+    return {row["day"]: row["total"] for row in revenue_days(since=since)}

@@ -13,7 +13,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from catalog.forms import MoveCategoryForm, ServiceForm, SetMarkupForm
-from catalog.models import Category, CategoryMapping, CustomRate, PriceHistory, PricingSettings, Service
+from catalog.models import (
+    Category,
+    CategoryMapping,
+    CustomRate,
+    PriceChange,
+    PriceHistory,
+    PricingSettings,
+    Service,
+)
 from catalog.pricing import cost_rate, show
 from catalog.services import (
     CatalogSyncError,
@@ -28,7 +36,7 @@ from catalog.services import (
     services_set_enabled,
     services_set_markup,
 )
-from panel.admin_parts import bulk_action_page
+from panel.admin_parts import ReadOnlyAdmin, ReadOnlyInline, bulk_action_page
 from provider.models import Provider
 
 _PRICE_FIELDS = ("rate", "cost_shown", "provider_rate")
@@ -51,7 +59,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "default_markup_percent" in form.changed_data:
-            repriced = category_reprice(category=obj)
+            repriced = category_reprice(category=obj, by=request.user)
             self.message_user(request, f"{obj}: {repriced} service prices changed.")
 
 
@@ -64,7 +72,7 @@ class CategoryMappingAdmin(admin.ModelAdmin):
     list_select_related = ["provider", "category"]
 
     def save_model(self, request, obj, form, change):
-        moved = category_mapping_set(mapping=obj, category=obj.category)
+        moved = category_mapping_set(mapping=obj, category=obj.category, by=request.user)
         if moved:
             self.message_user(request, f"{obj}: {moved} services moved to {obj.category}.")
 
@@ -88,7 +96,7 @@ class PricingSettingsAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:catalog_pricingsettings_change", args=[saved.pk]))
 
     def save_model(self, request, obj, form, change):
-        repriced = default_markup_set(markup_percent=obj.default_markup_percent)
+        repriced = default_markup_set(markup_percent=obj.default_markup_percent, by=request.user)
         obj.pk = 1
         self.message_user(
             request, f"Default markup {show(obj.default_markup_percent)}%: {repriced} service prices changed."
@@ -104,19 +112,26 @@ class CustomRateInline(admin.TabularInline):
     autocomplete_fields = ["customer"]
 
 
-class PriceHistoryInline(admin.TabularInline):
+class PriceHistoryInline(ReadOnlyInline):
     model = PriceHistory
-    fields = ("changed_at", "provider_rate", "rate")
-    readonly_fields = fields
+    fields = ("changed_at", "provider_rate", "rate", "cause", "changed_by")
     ordering = ["-changed_at", "-id"]
-    extra = 0
-    can_delete = False
+    view_permission = "catalog.view_service"
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
-    def has_change_permission(self, request, obj=None):
-        return False
+
+@admin.register(PriceHistory)
+class PriceHistoryAdmin(ReadOnlyAdmin):
+    """Every price change, as sync and repricing appended it: viewed, never added, edited or deleted."""
+
+    list_display = ["changed_at", "service", "provider_rate", "rate", "cause", "changed_by"]
+    list_filter = ["cause", "service__provider"]
+    list_select_related = ["service", "changed_by"]
+    search_fields = ["service__name", "changed_by__email"]
+    date_hierarchy = "changed_at"
+    fields = list_display
 
 
 class DroppedFilter(admin.SimpleListFilter):
@@ -185,7 +200,8 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        service_reprice(service=obj)
+        cause = PriceChange.SERVICE_MARKUP if "markup_percent" in form.changed_data else PriceChange.STAFF
+        service_reprice(service=obj, cause=cause, by=request.user)
 
     # -- sync ------------------------------------------------------------------------------------
 
@@ -223,7 +239,10 @@ class ServiceAdmin(admin.ModelAdmin):
             )
         markup = form.cleaned_data["markup_percent"]
         repriced = services_set_markup(
-            services=queryset, markup_percent=markup, clear_fixed_rate=form.cleaned_data["clear_fixed_rate"]
+            services=queryset,
+            markup_percent=markup,
+            clear_fixed_rate=form.cleaned_data["clear_fixed_rate"],
+            by=request.user,
         )
         shown = "inherited" if markup is None else f"{show(markup)}%"
         self.message_user(request, f"Markup set to {shown}; {repriced} service prices changed.")
@@ -236,7 +255,7 @@ class ServiceAdmin(admin.ModelAdmin):
             return bulk_action_page(
                 self, request, queryset, action="move_to_category", title="Move to a category", form=form
             )
-        moved = services_move(services=queryset, category=form.cleaned_data["category"])
+        moved = services_move(services=queryset, category=form.cleaned_data["category"], by=request.user)
         self.message_user(request, f"{moved} services moved to {form.cleaned_data['category']}.")
         return None
 
@@ -254,7 +273,8 @@ class ServiceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute prices of selected services", permissions=["change"])
     def reprice(self, request, queryset):
-        self.message_user(request, f"{services_reprice(services=queryset)} service prices changed.")
+        repriced = services_reprice(services=queryset, by=request.user)
+        self.message_user(request, f"{repriced} service prices changed.")
 
     @admin.action(description="Export selected services as CSV", permissions=["view"])
     def export_csv(self, request, queryset):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from catalog.models import Category, Service
@@ -20,7 +22,9 @@ class ServiceForm(forms.ModelForm):
         for name in ("fixed_rate", "markup_percent"):
             value = self.initial.get(name)
             if value is not None and name in self.fields:
-                self.initial[name] = show(value)
+                # A Decimal, not the text: a text initial never equals the posted Decimal, and
+                # every save would count the field as changed (and its price change as a markup's).
+                self.initial[name] = Decimal(show(value))
 
 
 class SetMarkupForm(forms.Form):

@@ -153,13 +153,33 @@ class Service(models.Model):
         return ServiceType(self.type)
 
 
+class PriceChange(models.TextChoices):
+    """What changed a price: the provider's rate (a sync), a markup at one of its levels, or a
+    staff member's other edit (a fixed rate, a move to another category, "Recompute prices")."""
+
+    SYNC = "sync", "Provider sync"
+    SERVICE_MARKUP = "service_markup", "Service markup"
+    CATEGORY_MARKUP = "category_markup", "Category markup"
+    PROVIDER_MARKUP = "provider_markup", "Provider markup or currency factor"
+    DEFAULT_MARKUP = "default_markup", "Default markup"
+    STAFF = "staff", "Staff edit"
+    UNRECORDED = "", "Not recorded"  # rows written before the cause was kept
+
+
 class PriceHistory(models.Model):
-    """A change of a service's provider rate or our rate, appended by sync and repricing."""
+    """A change of a service's provider rate or our rate, appended by sync and repricing; never
+    edited. `cause` says what changed it, `changed_by` which staff member did (none for a sync)."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="price_history")
     provider_rate = RateField()
     rate = RateField()
     changed_at = models.DateTimeField(auto_now_add=True)
+    cause = models.CharField(
+        max_length=20, choices=PriceChange.choices, blank=True, default=PriceChange.UNRECORDED
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -123,6 +123,9 @@ class Order(models.Model):
     error = models.TextField(blank=True)
 
     last_checked_at = models.DateTimeField(null=True, blank=True)
+    # When polling saw it move into Completed: a service's average time is read from it
+    # (orders.selectors.services_completion_times).
+    completed_at = models.DateTimeField(null=True, blank=True)
     # Consecutive polls in which the provider did not know the order or sent an unknown status.
     unknown_polls = models.PositiveIntegerField(default=0)
     flagged = models.BooleanField(default=False)
@@ -174,6 +177,12 @@ class Order(models.Model):
                 name="order_waiting",
             ),
             models.Index(fields=["customer", "-id"], name="order_customer_recent"),
+            # A service's last completed orders, for its average time (orders.selectors).
+            models.Index(
+                fields=["service", "-completed_at"],
+                condition=Q(status=OrderStatus.COMPLETED, completed_at__isnull=False),
+                name="order_service_completed",
+            ),
             # The orders page filtered by status: its count and its page, newest first, read
             # only that status's entries of that customer (benchmarks/orders_page.py).
             models.Index(fields=["customer", "status", "-id"], name="order_customer_status_recent"),
@@ -181,6 +190,12 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.pk}"
+
+    @property
+    def forward_key(self) -> str:
+        """The idempotency_key every `add` of this order carries: the same on a re-send, and unlike
+        the id alone never another database's order with that id."""
+        return f"order-{self.pk}-{self.created_at:%Y%m%dT%H%M%S%f}"
 
     @property
     def is_final(self) -> bool:

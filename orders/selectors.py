@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from orders.errors import (
     CANCEL_ALREADY_REQUESTED,
@@ -20,6 +23,7 @@ from orders.errors import (
     REFILL_UNDER_WAY,
 )
 from orders.models import CancelState, Order, Refill, Submission
+from panel.sql import table
 from provider.statuses import FINAL_REFILL_STATUSES, OrderStatus
 
 # The columns order_progress reads: load only these when many orders are shown.
@@ -156,6 +160,56 @@ def order_history(order: Order, *, refills: list[Refill]) -> list[HistoryLine]:
     ]
     # Stable: lines at the same instant keep the order above (the charge after "Placed").
     return sorted(lines, key=lambda line: line.at)
+
+
+def orders_by_day(*, since: datetime) -> QuerySet:
+    """Orders placed from `since`, by day (the current time zone's): `day`, `orders` (how many) and
+    `total` (what the providers charged for them; an order not yet billed counts 0)."""
+    orders = Order.objects.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
+    return orders.values("day").annotate(orders=Count("id"), total=Sum("cost", default=0)).order_by()
+
+
+# A service's average time (docs/design.md, "Average completion time"): the median of its last
+# COMPLETION_SAMPLE completed orders, told only from COMPLETION_MIN_ORDERS of them on.
+COMPLETION_SAMPLE = 10
+COMPLETION_MIN_ORDERS = 3
+
+
+def quantity_band(quantity: int) -> tuple[int, int]:
+    """[low, high) of the orders whose time tells that of an order of `quantity` units: those of
+    the same order of magnitude (100 to 999, 1000 to 9999...), delivered at a like pace."""
+    low = 10 ** (len(str(max(quantity, 1))) - 1)
+    return low, low * 10
+
+
+def services_completion_times(
+    *, service_ids: Sequence[int], quantity: int | None = None
+) -> dict[int, timedelta]:
+    """service id -> the median time from placement to completion of its last COMPLETION_SAMPLE
+    completed orders (of quantity_band(quantity) when given). A service with fewer than
+    COMPLETION_MIN_ORDERS of them is left out: too few to tell.
+
+    One query for all the services, whatever their number: a LATERAL read of each one's last
+    orders through the order_service_completed index.
+    """
+    if not service_ids:
+        return {}
+    band, params = "", [list(service_ids), OrderStatus.COMPLETED.value]
+    if quantity is not None:
+        band = "AND o.quantity >= %s AND o.quantity < %s "
+        params += list(quantity_band(quantity))
+    params += [COMPLETION_SAMPLE, COMPLETION_MIN_ORDERS]
+    query = (
+        "SELECT s.id, percentile_cont(0.5) WITHIN GROUP (ORDER BY recent.took) "  # noqa: S608 (our table)
+        "FROM unnest(%s::bigint[]) AS s(id) CROSS JOIN LATERAL ("
+        f"SELECT o.completed_at - o.created_at AS took FROM {table(Order)} o "
+        f"WHERE o.service_id = s.id AND o.status = %s AND o.completed_at IS NOT NULL {band}"
+        "ORDER BY o.completed_at DESC LIMIT %s) recent "
+        "GROUP BY s.id HAVING count(*) >= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return dict(cursor.fetchall())
 
 
 # --- The orders page ---------------------------------------------------------------------------

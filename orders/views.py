@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -34,6 +35,7 @@ from orders.selectors import (
     orders_live,
     orders_page,
     refills_of,
+    services_completion_times,
 )
 from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.placing import order_place, order_quote, orders_place_mass
@@ -77,6 +79,7 @@ class Picker:
     services: list[Service]
     service: Service | None
     rate: Decimal | None
+    completion: timedelta | None  # the chosen service's average time; None: too few orders to tell
 
 
 def _int(value: str | None) -> int | None:
@@ -106,7 +109,8 @@ def _picker(request: HttpRequest, data) -> Picker:
     if chosen is not None and chosen not in services:
         services.insert(0, chosen)
     rate = customer_rate(chosen, request.user) if chosen else None
-    return Picker(categories, category, query, services, chosen, rate)
+    completion = services_completion_times(service_ids=[chosen.pk]).get(chosen.pk) if chosen else None
+    return Picker(categories, category, query, services, chosen, rate, completion)
 
 
 def _price(service: Service, customer, data) -> dict:
@@ -120,12 +124,15 @@ def _price(service: Service, customer, data) -> dict:
     except OrderRefused as refusal:
         return {"rate": rate, "charge": None, "hint": refusal.shown}
     balance = balance_amount(customer_id=customer.pk)
+    units = quote.parsed.units
     return {
         "rate": rate,
         "charge": quote.charge,
-        "units": quote.parsed.units,
+        "units": units,
         "short": quote.charge > balance,
         "balance": balance,
+        # The time orders of about this size took: the service's own may be of much smaller ones.
+        "size_time": services_completion_times(service_ids=[service.pk], quantity=units).get(service.pk),
     }
 
 

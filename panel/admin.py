@@ -1,28 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
 
 from catalog.admin import CustomRateInline
 from panel.admin_parts import bulk_action_page
 from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, Heartbeat, User
 from panel.services import customers_set_discount
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never added or changed from the admin (the apps' services write these); deleted only
-    where `deletable` says so, and then as Django's permissions allow."""
-
-    deletable = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return self.deletable and super().has_delete_permission(request, obj)
 
 
 class SetDiscountForm(forms.Form):

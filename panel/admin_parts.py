@@ -1,4 +1,5 @@
-"""Pieces the apps' admins share: a read-only inline, and the page a bulk action asks its value on."""
+"""Pieces the apps' admins share: a read-only admin and inline, and the page a bulk action asks
+its value on."""
 
 from __future__ import annotations
 
@@ -11,6 +12,22 @@ from django.shortcuts import render
 
 # How many of the selected objects a bulk action's page names.
 EXAMPLES_SHOWN = 10
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added or changed from the admin (the apps' services write these); deleted only
+    where `deletable` says so, and then as Django's permissions allow."""
+
+    deletable = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.deletable and super().has_delete_permission(request, obj)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -27,10 +27,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from panel.emails import customer_email_send
 from panel.models import ApiKey, User
 from panel.sql import table
 
@@ -112,14 +112,13 @@ def api_key_create(*, customer: User) -> tuple[ApiKey, str]:
 def _tell_owner(*, key: ApiKey, email: str) -> None:
     """Plain text with the key's prefix and time, never the key itself."""
     try:
-        send_mail(
-            f"[{settings.PANEL_NAME}] A new API key was created for your account",
-            f"A new API key starting with {key.prefix} was created for your account on "
+        customer_email_send(
+            to=email,
+            subject="A new API key was created for your account",
+            body=f"A new API key starting with {key.prefix} was created for your account on "
             f"{key.created_at:%Y-%m-%d %H:%M} UTC. Any key you had before no longer works.\n\n"
             'If this was not you, sign in, change your password and press "Sign out everywhere and '
             'revoke API keys" on your account page: that ends every session and stops the key.\n',
-            None,
-            [email],
         )
     except Exception:  # the key exists either way; the API page shows it
         log.exception("API key %s: its owner could not be told it was created", key.pk)

@@ -6,9 +6,8 @@ when no proxy is trusted."""
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 
@@ -24,12 +23,3 @@ def client_address(request: HttpRequest) -> str:
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return str(address)
-
-
-class AccountAdapter(DefaultAccountAdapter):
-    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        # allauth keys its per-account limit of failed logins ("5/5m/key") by site and login only,
-        # so anyone could lock a customer or staff member out with five wrong passwords. Keyed by
-        # the client's address too, a stranger only locks themselves out; the per-address limit
-        # ("10/m/ip") still bounds the guesses of each address.
-        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_address(request)}"

@@ -179,6 +179,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
+# No result is kept (no result backend either), so none expires: without this, beat would schedule
+# `celery.backend_cleanup` daily with nothing to clean (panel/migrations/0006 deletes it).
+CELERY_RESULT_EXPIRES = None
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 300, min=1)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 360, min=1)
 # A task is acknowledged after it ran, so a killed worker's task is delivered again; tasks
@@ -252,6 +255,8 @@ ADMINS = [("Admin", address) for address in env.list("ADMIN_ALERT_EMAILS", [])]
 
 # --- The panel ------------------------------------------------------------------------------
 PANEL_NAME = env.str("PANEL_NAME", "Reseller Panel")
+# Every e-mail's subject starts so: the admins' (mail_admins), the panel's own (panel.emails) and allauth's.
+EMAIL_SUBJECT_PREFIX = f"[{PANEL_NAME}] "
 # The currency of every balance, charge and price shown to customers (ISO 4217).
 PANEL_CURRENCY = env.str("PANEL_CURRENCY", "USD")
 # The markup, in percent, when neither service, category nor provider sets one.
@@ -411,11 +416,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None  # ask ("Remember me")
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PANEL_NAME}] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
-# Per client address (panel.clientip) and per account and address ("key", panel.clientip's
+# Per client address (panel.clientip) and per account and address ("key", panel.accounts'
 # AccountAdapter): failed logins lock the account for a while, but only for the address that failed.
-ACCOUNT_ADAPTER = "panel.clientip.AccountAdapter"
+ACCOUNT_ADAPTER = "panel.accounts.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

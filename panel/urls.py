@@ -14,6 +14,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # API v2 (/api/v2, /api/v2/openapi.json) and the API page (/account/api/).
     path("", include("panel.api.urls")),
     # The REST API (/api/rest/), its OpenAPI schema and reference page.

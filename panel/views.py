@@ -1,29 +1,28 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.money import ZERO
-from billing.selectors import balance_amount, revenue_by_day, spent_on_orders
+from billing.selectors import balance_amount, spent_on_orders
 from orders.models import FINAL, Order
 from orders.selectors import customer_orders, decorate
 from panel import health
+from panel.dashboard import PERIODS, Day, chart, dashboard_days, dashboard_period
 from panel.services import account_sign_out_everywhere
 from provider.models import Provider
 
 RECENT_ORDERS = 8
-CHART_DAYS = 30
 
 
 @require_GET
@@ -31,6 +30,13 @@ CHART_DAYS = 30
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, body = health.report()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for where no page names an icon (a JSON answer, a file):
+    the pages' SVG. Not permanent: the static file's hashed name changes with each release."""
+    return redirect(static("favicon.svg"))
 
 
 @login_required
@@ -84,88 +90,30 @@ def _attention_count(request: HttpRequest) -> int:
     return attention.queryset(request, Order.objects.all()).count()
 
 
-def _chart(days: list, revenue: dict, cost: dict) -> dict:
-    """Bars for an inline SVG: one per day, revenue with the provider's cost inside it."""
-    width, height, gap = 600, 180, 4
-    step = width / len(days)
-    top = max([revenue.get(day, ZERO) for day in days] + [cost.get(day, ZERO) for day in days] + [ZERO])
-
-    def scale(value: Decimal) -> float:
-        # Pixels, not money: the one place a float is fine.
-        return float(max(value, ZERO) / top) * height if top > 0 else 0.0
-
-    bars = []
-    for index, day in enumerate(days):
-        day_revenue, day_cost = revenue.get(day, ZERO), cost.get(day, ZERO)
-        revenue_height, cost_height = scale(day_revenue), scale(day_cost)
-        bars.append(
-            {
-                "day": day,
-                "x": round(index * step + gap / 2, 2),
-                "width": round(step - gap, 2),
-                "y": round(height - revenue_height, 2),
-                "height": round(revenue_height, 2),
-                "cost_y": round(height - cost_height, 2),
-                "cost_height": round(cost_height, 2),
-                "revenue": day_revenue,
-                "cost": day_cost,
-                "profit": day_revenue - day_cost,
-                # A date under every 7th bar, counted back from today's (the last, right-aligned).
-                "label": (len(days) - 1 - index) % 7 == 0,
-                "label_x": round(index * step + step / 2, 2) if index < len(days) - 1 else width,
-                "anchor": "middle" if index < len(days) - 1 else "end",
-            }
-        )
-    return {"bars": bars, "width": width, "height": height, "top": top}
-
-
 @never_cache
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    """Orders, revenue (charges less refunds), provider cost and profit: today and 30 days."""
+    """Orders, revenue (charges less refunds), provider cost and profit: today and the period
+    picked (`?days=`, 7, 30 or 90; anything else is 30), with a chart of each day."""
+    from django.conf import settings
     from django.contrib import admin
 
+    period = dashboard_period(request.GET.get("days"))
     today = timezone.localdate()
-    start_today = timezone.make_aware(datetime.combine(today, time.min))
-    since = start_today - timedelta(days=CHART_DAYS - 1)
-    days = [today - timedelta(days=back) for back in range(CHART_DAYS - 1, -1, -1)]
-
-    orders = Order.objects.filter(created_at__gte=since).aggregate(
-        today=Count("id", filter=Q(created_at__gte=start_today)),
-        month=Count("id"),
-        cost_today=Sum("cost", filter=Q(created_at__gte=start_today)),
-        cost_month=Sum("cost"),
-    )
-    revenue = revenue_by_day(since=since)
-    cost_by_day = {
-        row["day"]: row["total"]
-        for row in Order.objects.filter(created_at__gte=since, cost__isnull=False)
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(total=Sum("cost"))
-    }
-    revenue_today = revenue.get(today, ZERO)
-    revenue_month = sum(revenue.values(), ZERO)
-    cost_today, cost_month = orders["cost_today"] or ZERO, orders["cost_month"] or ZERO
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=period - 1), time.min))
+    days = [today - timedelta(days=back) for back in range(period - 1, -1, -1)]
+    rows, total = dashboard_days(since=since)
+    figures = {row.day: row for row in rows}
     context = {
         **admin.site.each_context(request),
         "title": "Dashboard",
-        "periods": [
-            {
-                "name": "Today",
-                "orders": orders["today"],
-                "revenue": revenue_today,
-                "cost": cost_today,
-                "profit": revenue_today - cost_today,
-            },
-            {
-                "name": f"Last {CHART_DAYS} days",
-                "orders": orders["month"],
-                "revenue": revenue_month,
-                "cost": cost_month,
-                "profit": revenue_month - cost_month,
-            },
+        "period": period,
+        "periods": PERIODS,
+        "cards": [
+            ("Today", figures.get(today, Day(today, 0, ZERO, ZERO, ZERO))),
+            (f"Last {period} days", total),
         ],
-        "chart": _chart(days, revenue, cost_by_day),
+        "chart": chart(days=days, figures=figures),
+        "currency": settings.PANEL_CURRENCY,
         "providers": list(Provider.objects.order_by("name")),
         "attention": _attention_count(request),
     }

@@ -26,8 +26,7 @@ from django.utils.html import format_html
 
 from billing.models import LedgerEntry
 from billing.money import money_display
-from panel.admin import ReadOnlyAdmin
-from panel.admin_parts import ReadOnlyInline
+from panel.admin_parts import ReadOnlyAdmin, ReadOnlyInline
 from payments.gateways import gateway_for, gateways
 from payments.gateways.base import GatewayError
 from payments.models import BonusTier, GatewaySettings, Payment, PaymentEvent, PaymentState

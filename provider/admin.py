@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 
 from provider.models import Provider
+from provider.services import ProviderCheck, provider_refresh_balance, provider_test_connection
 
 
 class ProviderForm(forms.ModelForm):
@@ -30,6 +35,7 @@ class ProviderForm(forms.ModelForm):
             "low_balance_threshold",
             "max_in_flight",
             "calls_per_second",
+            "honours_idempotency_keys",
         ]
 
     def clean_default_markup_percent(self):
@@ -72,14 +78,51 @@ class ProviderAdmin(admin.ModelAdmin):
         "throttled_at",
     ]
 
+    change_form_template = "provider/admin/provider_change_form.html"
+
     def has_delete_permission(self, request, obj=None):
         # Services and orders point at providers; deactivate one instead.
         return False
+
+    # -- the buttons of the change page: each a POST that calls the provider once ----------------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:provider_id>/test-connection/",
+                self.admin_site.admin_view(self.test_connection_view),
+                name="provider_provider_test_connection",
+            ),
+            path(
+                "<int:provider_id>/check-balance/",
+                self.admin_site.admin_view(self.check_balance_view),
+                name="provider_provider_check_balance",
+            ),
+        ]
+        # Before the default URLs, whose "<path:object_id>/" would take these.
+        return own + super().get_urls()
+
+    def test_connection_view(self, request: HttpRequest, provider_id: int) -> HttpResponse:
+        return self._check(request, provider_id, provider_test_connection)
+
+    def check_balance_view(self, request: HttpRequest, provider_id: int) -> HttpResponse:
+        return self._check(request, provider_id, provider_refresh_balance)
+
+    def _check(self, request: HttpRequest, provider_id: int, service) -> HttpResponse:
+        # Change permission: the call uses the provider's key, and the balance check stores.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        provider = get_object_or_404(Provider, pk=provider_id)
+        check: ProviderCheck = service(provider_id=provider.pk)
+        self.message_user(request, check.message, messages.SUCCESS if check.ok else messages.ERROR)
+        return redirect("admin:provider_provider_change", provider.pk)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"default_markup_percent", "currency_factor"} & set(form.changed_data):
             from catalog.services import provider_reprice
 
-            changed = provider_reprice(provider=obj)
+            changed = provider_reprice(provider=obj, by=request.user)
             self.message_user(request, f"{changed} service prices recomputed for the new markup or factor.")

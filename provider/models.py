@@ -32,6 +32,18 @@ class Provider(models.Model):
     # Markup in percent for this provider's services when neither service nor category sets one.
     default_markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # Panels running this software keep an `add`'s idempotency_key and answer a repeat with the
+    # first order (docs/api-v2.md): an `add` left without a usable answer can then be sent again.
+    honours_idempotency_keys = models.BooleanField(
+        "honours idempotency keys",
+        default=False,
+        help_text=(
+            "Only for a provider that answers a repeated add with the same idempotency_key with the "
+            "first order (panels running this software do). An add left without a clear answer is then "
+            "sent again with the same key instead of waiting for an admin. Never for another provider: "
+            "it would place the order twice."
+        ),
+    )
     margin_guard = models.CharField(
         max_length=10,
         choices=MarginGuard.choices,

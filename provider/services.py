@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,8 +12,18 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
-from provider.client import ProviderClient, ProviderError
+from billing.money import money_number
+from provider.client import (
+    Balance,
+    ProviderBadAnswer,
+    ProviderClient,
+    ProviderError,
+    ProviderOutcomeUnknown,
+    ProviderRefused,
+    ProviderUnreachable,
+)
 from provider.models import Provider
+from provider.statuses import RefusalKind
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +60,72 @@ def provider_ensure_default(*, api_url: str, api_key: str, name: str = "Default 
 
 
 def provider_check_balance(*, provider_id: int) -> Decimal | None:
-    """Read the provider's balance and alert the admins when it falls below the threshold.
+    """Read the provider's balance and alert the admins when it falls below the threshold (beat's
+    check). Returns the balance, or None when the provider could not be read."""
+    provider = Provider.objects.get(pk=provider_id)
+    try:
+        return _balance_store(provider, provider_client(provider).balance()).amount
+    except ProviderError as error:
+        log.warning("provider %s: balance not read: %s", provider.name, error)
+        return None
 
-    Returns the balance, or None when the provider could not be read. The e-mail goes out once
-    per crossing: `low_balance_alerted` remembers it until the balance is back above.
-    """
+
+@dataclass(frozen=True)
+class ProviderCheck:
+    """What a staff member's check of a provider found: whether it worked, and a sentence for them."""
+
+    ok: bool
+    message: str
+
+
+def provider_test_connection(*, provider_id: int) -> ProviderCheck:
+    """Asks the provider for its balance, the lightest call that needs the URL and the key to be
+    right; stores nothing."""
     provider = Provider.objects.get(pk=provider_id)
     try:
         balance = provider_client(provider).balance()
     except ProviderError as error:
-        log.warning("provider %s: balance not read: %s", provider.name, error)
-        return None
+        return ProviderCheck(False, f"{provider.name}: {_failure(error)}")
+    return ProviderCheck(
+        True, f"{provider.name}: connected, the API key is accepted (balance {_shown(balance)})."
+    )
+
+
+def provider_refresh_balance(*, provider_id: int) -> ProviderCheck:
+    """The "Check balance now" button: beat's balance check, told to the staff member who asked."""
+    provider = Provider.objects.get(pk=provider_id)
+    try:
+        balance = _balance_store(provider, provider_client(provider).balance())
+    except ProviderError as error:
+        return ProviderCheck(False, f"{provider.name}: balance not read: {_failure(error)}")
+    return ProviderCheck(True, f"{provider.name}: balance {_shown(balance)}.")
+
+
+def _shown(balance: Balance) -> str:
+    # The provider's currency, not the panel's: money_display would name the wrong one.
+    return f"{money_number(balance.amount)} {balance.currency}".strip()
+
+
+def _failure(error: ProviderError) -> str:
+    """A staff member's reading of a failed call; the client's texts never carry the key."""
+    if isinstance(error, ProviderUnreachable):
+        return f"the provider cannot be reached ({error}). Check its API URL, or try again later."
+    if isinstance(error, ProviderRefused):
+        if error.kind == RefusalKind.BAD_KEY:
+            return f"the provider refuses the API key ({error.message!r}). Enter the key it gave you."
+        return f"the provider refused the call: {error.message!r}."
+    if isinstance(error, ProviderBadAnswer):
+        return f"the provider's answer is not a valid API v2 answer ({error}). Is the API URL right?"
+    if isinstance(error, ProviderOutcomeUnknown):
+        return f"the provider did not answer in time ({error}). Try again later."
+    return f"the call failed ({error})."
+
+
+def _balance_store(provider: Provider, balance: Balance) -> Balance:
+    """Keeps `balance` on the provider and e-mails the admins once per crossing below the
+    threshold: `low_balance_alerted` remembers it until the balance is back above."""
     with transaction.atomic():
-        provider = Provider.objects.select_for_update().get(pk=provider_id)
+        provider = Provider.objects.select_for_update().get(pk=provider.pk)
         provider.balance = balance.amount
         provider.balance_checked_at = timezone.now()
         crossed = provider.balance_is_low and not provider.low_balance_alerted
@@ -77,7 +141,7 @@ def provider_check_balance(*, provider_id: int) -> Decimal | None:
             f"{provider.low_balance_threshold}. Orders will be refused by the provider once it runs out: "
             "add funds with the provider.",
         )
-    return balance.amount
+    return balance
 
 
 def providers_low_on_balance() -> list[Provider]:

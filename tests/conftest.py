@@ -6,6 +6,7 @@ import itertools
 import os
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
@@ -138,6 +139,32 @@ def completed_order(sent_order, simulator, provider):
         return order
 
     return complete
+
+
+@pytest.fixture
+def finished_order(place_order, make_customer):
+    """finished_order(service, took, ago=0, status=Completed, quantity=None): an order of `service`
+    placed `took` (a timedelta) before it ended, `ago` hours ago: its times as polling leaves them."""
+    from django.utils import timezone
+
+    from orders.models import Order, Submission
+    from provider.statuses import OrderStatus
+
+    customer = make_customer("10000")
+
+    def make(service, took, ago: float = 0, status=OrderStatus.COMPLETED, quantity: int | None = None):
+        order = place_order(customer=customer, service=service)
+        ended = timezone.now() - timedelta(hours=ago)
+        Order.objects.filter(pk=order.pk).update(
+            status=status,
+            submission=Submission.SENT,
+            created_at=ended - took,
+            completed_at=ended if status == OrderStatus.COMPLETED else None,
+            quantity=quantity or order.quantity,
+        )
+        return order
+
+    return make
 
 
 _emails = itertools.count(1)

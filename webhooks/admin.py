@@ -8,7 +8,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from panel.admin import ReadOnlyAdmin
+from panel.admin_parts import ReadOnlyAdmin
 from webhooks import services
 from webhooks.models import DELIVERY_RECORD_FIELDS, WebhookDelivery, WebhookEndpoint
 

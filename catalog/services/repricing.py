@@ -1,7 +1,8 @@
 """Changing what services sell for: markups, fixed rates, categories, enabling; each reprices.
 
 Every function here works in bulk (a bounded number of queries however many services) and
-appends a PriceHistory row for each service whose rate changed.
+appends a PriceHistory row for each service whose rate changed, saying what changed it and, when a
+staff member did, who (`by`).
 """
 
 from __future__ import annotations
@@ -13,21 +14,25 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.models import Category, CategoryMapping, PriceHistory, PricingSettings, Service
+from catalog.models import Category, CategoryMapping, PriceChange, PriceHistory, PricingSettings, Service
 from catalog.pricing import default_markup_percent, markup_check, service_rate
+from panel.models import User
 from provider.models import Provider
 
 BATCH = 500
 
 
-def services_reprice(*, services: QuerySet[Service]) -> int:
-    """Recomputes the rate of `services`; returns how many rates changed."""
+def services_reprice(
+    *, services: QuerySet[Service], cause: PriceChange = PriceChange.STAFF, by: User | None = None
+) -> int:
+    """Recomputes the rate of `services`, the change recorded as `cause` by `by`; returns how many
+    rates changed."""
     with transaction.atomic():
         rows = list(services.select_related("provider", "category").order_by("pk"))
-        return _store_rates(rows)
+        return _store_rates(rows, cause=cause, by=by)
 
 
-def _store_rates(rows: Iterable[Service]) -> int:
+def _store_rates(rows: Iterable[Service], *, cause: PriceChange, by: User | None) -> int:
     now = timezone.now()
     changed = []
     default_markup = default_markup_percent()
@@ -41,33 +46,42 @@ def _store_rates(rows: Iterable[Service]) -> int:
             changed.append(service)
     Service.objects.bulk_update(changed, ["rate", "updated_at"], batch_size=BATCH)
     PriceHistory.objects.bulk_create(
-        [PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate) for s in changed],
+        [
+            PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate, cause=cause, changed_by=by)
+            for s in changed
+        ],
         batch_size=BATCH,
     )
     return len(changed)
 
 
-def service_reprice(*, service: Service) -> bool:
+def service_reprice(
+    *, service: Service, cause: PriceChange = PriceChange.STAFF, by: User | None = None
+) -> bool:
     """Recomputes one service's rate (after an admin edited it); True if it changed.
 
     `service.rate` is updated in place.
     """
-    changed = services_reprice(services=Service.objects.filter(pk=service.pk))
+    changed = services_reprice(services=Service.objects.filter(pk=service.pk), cause=cause, by=by)
     service.rate = Service.objects.values_list("rate", flat=True).get(pk=service.pk)
     return changed == 1
 
 
-def category_reprice(*, category: Category) -> int:
+def category_reprice(*, category: Category, by: User | None = None) -> int:
     """Reprices the category's services (after its default markup changed)."""
-    return services_reprice(services=Service.objects.filter(category=category))
+    return services_reprice(
+        services=Service.objects.filter(category=category), cause=PriceChange.CATEGORY_MARKUP, by=by
+    )
 
 
-def provider_reprice(*, provider: Provider) -> int:
+def provider_reprice(*, provider: Provider, by: User | None = None) -> int:
     """Reprices the provider's services (after its default markup or currency factor changed)."""
-    return services_reprice(services=Service.objects.filter(provider=provider))
+    return services_reprice(
+        services=Service.objects.filter(provider=provider), cause=PriceChange.PROVIDER_MARKUP, by=by
+    )
 
 
-def default_markup_set(*, markup_percent: Decimal) -> int:
+def default_markup_set(*, markup_percent: Decimal, by: User | None = None) -> int:
     """Makes `markup_percent` the default markup (the admin's setting) and reprices the services
     that inherit it; returns how many rates changed. ValidationError below 0."""
     markup_check(markup_percent)
@@ -78,11 +92,15 @@ def default_markup_set(*, markup_percent: Decimal) -> int:
             category__default_markup_percent__isnull=True,
             provider__default_markup_percent__isnull=True,
         )
-        return services_reprice(services=inheriting)
+        return services_reprice(services=inheriting, cause=PriceChange.DEFAULT_MARKUP, by=by)
 
 
 def services_set_markup(
-    *, services: QuerySet[Service], markup_percent: Decimal | None, clear_fixed_rate: bool = False
+    *,
+    services: QuerySet[Service],
+    markup_percent: Decimal | None,
+    clear_fixed_rate: bool = False,
+    by: User | None = None,
 ) -> int:
     """Gives `services` their own markup (None: inherit again), reprices; returns rates changed.
 
@@ -96,7 +114,9 @@ def services_set_markup(
     with transaction.atomic():
         ids = list(services.values_list("pk", flat=True))
         Service.objects.filter(pk__in=ids).update(**changes)
-        return services_reprice(services=Service.objects.filter(pk__in=ids))
+        return services_reprice(
+            services=Service.objects.filter(pk__in=ids), cause=PriceChange.SERVICE_MARKUP, by=by
+        )
 
 
 def services_set_enabled(*, services: QuerySet[Service], enabled: bool) -> int:
@@ -112,7 +132,7 @@ def services_set_enabled(*, services: QuerySet[Service], enabled: bool) -> int:
     )
 
 
-def services_move(*, services: QuerySet[Service], category: Category) -> int:
+def services_move(*, services: QuerySet[Service], category: Category, by: User | None = None) -> int:
     """Moves `services` to `category` and reprices them (its markup may differ); returns how many moved.
 
     A moved service stays where the admin put it: sync no longer files it by the provider's category.
@@ -120,11 +140,12 @@ def services_move(*, services: QuerySet[Service], category: Category) -> int:
     with transaction.atomic():
         ids = list(services.exclude(category=category).values_list("pk", flat=True))
         Service.objects.filter(pk__in=ids).update(category=category, updated_at=timezone.now())
-        services_reprice(services=Service.objects.filter(pk__in=ids))
+        # The new category's markup, set by whoever moved them (a mapping's change: who changed it).
+        services_reprice(services=Service.objects.filter(pk__in=ids), cause=PriceChange.STAFF, by=by)
     return len(ids)
 
 
-def category_mapping_set(*, mapping: CategoryMapping, category: Category) -> int:
+def category_mapping_set(*, mapping: CategoryMapping, category: Category, by: User | None = None) -> int:
     """Points a provider category at `category` and moves the services that followed the old
     mapping (not those an admin moved by hand); returns how many moved."""
     with transaction.atomic():
@@ -140,4 +161,4 @@ def category_mapping_set(*, mapping: CategoryMapping, category: Category) -> int
             provider_category=mapping.provider_category,
             category_id=old_category_id,
         )
-        return services_move(services=followers, category=category)
+        return services_move(services=followers, category=category, by=by)

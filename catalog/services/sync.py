@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from billing.money import RATE_DIGITS, RATE_PLACES, round_price_up
 from catalog import conf
-from catalog.models import Category, CategoryMapping, PriceHistory, Service, ServiceType
+from catalog.models import Category, CategoryMapping, PriceChange, PriceHistory, Service, ServiceType
 from catalog.pricing import default_markup_percent, service_rate
 from catalog.services.margin_guard import services_guard_margin
 from provider.client import ProviderError, ProviderService
@@ -242,7 +242,10 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
         update_fields=[*("category" if name == "category_id" else name for name in _SYNCED), "updated_at"],
     )
     PriceHistory.objects.bulk_create(
-        [PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate) for s in rates_changed],
+        [
+            PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate, cause=PriceChange.SYNC)
+            for s in rates_changed
+        ],
         batch_size=BATCH,
     )
     gone = [s for s in known.values() if s.dropped_at is None and s.provider_service_id not in kept]

@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
 
     operations = [
         seed_interval_tasks(
-            ("orders: purge old idempotency keys", "orders.tasks.purge_idempotency_keys", 1, "hours")
+            ("orders: purge old idempotency keys", "orders.tasks.purge_idempotency_keys", 3600)
         )
     ]

@@ -2,7 +2,9 @@
 
 An order is claimed with a conditional update and that claim is committed before the HTTP
 call: no network call runs inside a transaction, and two workers can never send one order.
-An `add` whose outcome is unknown is never sent again automatically.
+An `add` whose outcome is unknown is never sent again automatically, except to a provider that
+honours idempotency keys: every `add` carries the order's own key, and such a provider answers a
+repeat with the order it placed first, so the re-send is safe (docs/design.md rule 3).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from orders.errors import IDEMPOTENCY_KEY_REUSED
 from orders.models import Order, OrderEvent, Submission
 from orders.services.operations import order_reject_and_refund
 from orders.services.waiting import orders_release_waiting
@@ -39,11 +42,18 @@ SUBMIT_TIME_LIMIT = SENDING_TIMEOUT - timedelta(minutes=1)
 # A queued order whose task has not run after this long is queued again by the sweeper.
 LOST_TASK_AFTER = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
+# A re-send with the same key is safe, so it waits less: 10 s, 20 s, 40 s... up to 5 minutes.
+RESEND_BACKOFF = timedelta(seconds=10)
+MAX_RESEND_BACKOFF = timedelta(minutes=5)
 _FORWARD_LOCK = 7404  # advisory lock namespace: (7404, provider id), one forwarding run per provider
 
 
 def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _resend_backoff(attempts: int) -> timedelta:
+    return min(RESEND_BACKOFF * 2 ** max(attempts - 1, 0), MAX_RESEND_BACKOFF)
 
 
 def _claim(order_id: int) -> bool:
@@ -72,7 +82,9 @@ def order_submit(*, order_id: int) -> str | None:
 def _add(client: ProviderClient, order: Order) -> int | ProviderError:
     """The `add` call alone: no database, safe in any thread. A failure is returned, not raised."""
     try:
-        return client.add(service=order.service.provider_service_id, **order.params)
+        return client.add(
+            service=order.service.provider_service_id, idempotency_key=order.forward_key, **order.params
+        )
     except ProviderError as error:
         return error
 
@@ -80,6 +92,10 @@ def _add(client: ProviderClient, order: Order) -> int | ProviderError:
 def _settle(order: Order, answer: int | ProviderError) -> str:
     """Writes what the answer to an order's `add` means (docs/design.md rule 3)."""
     if isinstance(answer, ProviderRefused):
+        if answer.message == IDEMPOTENCY_KEY_REUSED:
+            # The key is this order's own: the provider holds an order under it, so this is no
+            # refusal to refund on. Only an admin can tell what it placed.
+            return _mark_unknown(order, f"The provider holds another order under this order's key: {answer}")
         if answer.permanent:
             return _reject(order, answer.message)
         if is_rate_limited(answer):
@@ -90,6 +106,13 @@ def _settle(order: Order, answer: int | ProviderError) -> str:
     if isinstance(answer, ProviderUnreachable):
         return _requeue(order, f"Provider not reached: {answer}", alert=None)
     if isinstance(answer, ProviderError):
+        if order.provider.honours_idempotency_keys:
+            return _requeue(
+                order,
+                f"No usable answer to add ({answer}); it goes again with the same idempotency key",
+                alert=None,
+                resend=True,
+            )
         return _mark_unknown(order, f"No usable answer to add ({answer}); the provider may have placed it")
     return _mark_sent(order, answer)
 
@@ -259,12 +282,14 @@ def _reject(order: Order, reason: str) -> str:
     return Submission.REJECTED
 
 
-def _requeue(order: Order, reason: str, *, alert: str | None, at_once: bool = False) -> str:
+def _requeue(
+    order: Order, reason: str, *, alert: str | None, at_once: bool = False, resend: bool = False
+) -> str:
     if at_once:
         retry_at = timezone.now()
     else:
         attempts = Order.objects.filter(pk=order.pk).values_list("submit_attempts", flat=True).first() or 1
-        retry_at = timezone.now() + _backoff(attempts)
+        retry_at = timezone.now() + (_resend_backoff if resend else _backoff)(attempts)
     with transaction.atomic():
         updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
             submission=Submission.QUEUED, next_attempt_at=retry_at, error=reason, claimed_at=None
@@ -301,14 +326,17 @@ def _mark_unknown(order: Order, reason: str) -> str:
 
 def orders_sweep() -> tuple[int, list[int]]:
     """Orders stuck in `sending` become `unknown`; queued orders whose task was lost, and waiting
-    orders whose link is free now, are returned to be queued. Returns (how many became unknown,
-    the ids to queue)."""
+    orders whose link is free now, are returned to be queued. At a provider that honours
+    idempotency keys, stuck and unknown orders are queued again instead: their re-send carries the
+    same key. Returns (how many became unknown, the ids to queue)."""
     now = timezone.now()
     released = orders_release_waiting()
+    honoured = Q(provider__honours_idempotency_keys=True)
+    resent = _orders_resend_with_their_keys(now)
     stuck = list(
-        Order.objects.filter(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT).values_list(
-            "pk", flat=True
-        )
+        Order.objects.filter(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
+        .exclude(honoured)
+        .values_list("pk", flat=True)
     )
     for order_id in stuck:
         with transaction.atomic():
@@ -324,6 +352,7 @@ def orders_sweep() -> tuple[int, list[int]]:
         Order.objects.filter(submission=Submission.QUEUED, updated_at__lt=now - LOST_TASK_AFTER)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .exclude(status=OrderStatus.CANCELED)
+        .exclude(pk__in=resent)
         .order_by("pk")
         .values_list("pk", flat=True)[:10_000]
     )
@@ -331,4 +360,39 @@ def orders_sweep() -> tuple[int, list[int]]:
     # orders queued again means one new task per LOST_TASK_AFTER, not one per sweep: otherwise
     # every sweep adds a copy for every waiting order and the backlog outgrows the workers.
     Order.objects.filter(pk__in=due, submission=Submission.QUEUED).update(updated_at=now)
-    return len(stuck), released + due
+    return len(stuck), released + resent + due
+
+
+def _orders_resend_with_their_keys(now) -> list[int]:
+    """Queues again, at a provider that honours idempotency keys, the orders stuck in `sending` and
+    those whose outcome is unknown (the flag may have been turned on since): the same key makes the
+    re-send place nothing new if the first `add` was placed. Never at another provider."""
+    honoured = Q(provider__honours_idempotency_keys=True)
+    stuck = Q(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
+    ids: list[int] = []
+    with transaction.atomic():
+        # The conditional update is the claim: an order a late answer settled meanwhile is not touched.
+        for reason, which in (
+            ("The worker sending it went silent", stuck),
+            ("Its outcome was unknown", Q(submission=Submission.UNKNOWN)),
+        ):
+            rows = list(
+                Order.objects.filter(which, honoured)
+                .exclude(status=OrderStatus.CANCELED)
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:10_000]
+            )
+            Order.objects.filter(pk__in=rows).filter(which).update(
+                submission=Submission.QUEUED,
+                next_attempt_at=None,
+                claimed_at=None,
+                flagged=False,
+                updated_at=now,
+                error=f"{reason}; sent again with the same idempotency key",
+            )
+            OrderEvent.objects.bulk_create(
+                OrderEvent(order_id=pk, message=f"{reason}: sent again with the same idempotency key")
+                for pk in rows
+            )
+            ids += rows
+    return ids

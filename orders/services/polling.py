@@ -11,6 +11,7 @@ import logging
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -217,7 +218,7 @@ def orders_apply_statuses(
                 continue
             order.unknown_polls = 0
             previous = order.status
-            if _apply_one(order, answer, factor, events, refunds):
+            if _apply_one(order, answer, factor, events, refunds, now=now):
                 order.updated_at = now  # _write_back skips auto_now; the admin and the history read it
                 applied.changed += 1
                 changes.append(OrderStatusChange(order=order, previous_status=previous))
@@ -252,7 +253,7 @@ def _release_links_of(*, orders: list[Order]) -> None:
 # What applying an answer may change on an order, written back in one statement per chunk.
 _WRITTEN = (
     "status", "start_count", "remains", "cost", "last_checked_at", "unknown_polls", "flagged", "cancel_state",
-    "updated_at",
+    "updated_at", "completed_at",
 )  # fmt: skip
 
 
@@ -289,6 +290,8 @@ def _apply_one(
     factor: Decimal,
     events: list[OrderEvent],
     refunds: list[tuple[Order, Decimal, str]],
+    *,
+    now: datetime,
 ) -> bool:
     """Apply one readable answer to `order`; True when its status moved."""
     if answer.start_count is not None:
@@ -300,6 +303,8 @@ def _apply_one(
     if answer.status == order.status:
         return False
     previous, order.status = order.status, answer.status
+    if answer.status == OrderStatus.COMPLETED:
+        order.completed_at = now  # the service's average time counts from placement to here
     events.append(
         OrderEvent(
             order=order, message=f"{previous} → {answer.status}", shown=OrderStatus(answer.status).label

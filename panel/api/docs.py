@@ -13,6 +13,15 @@ from django.conf import settings
 from catalog.selectors import services_for
 from panel.api.definitions import ACTIONS, KEY, Action, Form, Param, with_currency
 
+# The languages of the examples, in the order the page offers them (the first is open).
+LANGUAGES = ("curl", "Python", "PHP")
+
+
+@dataclass(frozen=True)
+class ExampleService:
+    pk: int
+    name: str  # the provider's words: shown escaped
+
 
 @dataclass(frozen=True)
 class Example:
@@ -26,6 +35,7 @@ class FormDoc:
     anchor: str
     params: tuple[Param, ...]
     examples: tuple[Example, ...]
+    service: ExampleService | None  # the service an `add` example orders
     answer: str  # the example answer as indented JSON
 
 
@@ -79,28 +89,31 @@ def php(url: str, fields: list[tuple[str, str]]) -> str:
     )
 
 
-def _example_services(customer) -> dict[str, str]:
-    """A service of the customer's for each type, so that the `add` examples can be tried as shown."""
-    found: dict[str, str] = {}
-    for service_type, pk in services_for(customer).values_list("type", "pk"):
-        found.setdefault(service_type, str(pk))
+def _example_services(customer) -> dict[str, ExampleService]:
+    """The customer's first service (in the Services page's order) of each type, so that the `add`
+    examples can be tried as shown."""
+    found: dict[str, ExampleService] = {}
+    for service_type, pk, name in services_for(customer).values_list("type", "pk", "name"):
+        found.setdefault(service_type, ExampleService(pk, name))
     return found
 
 
-def api_docs(*, url: str, customer) -> list[ActionDoc]:
-    """Every action's forms, with examples calling `url` (the panel's own API address)."""
+def api_docs(*, url: str, customer, key: str | None = None) -> list[ActionDoc]:
+    """Every action's forms, with examples calling `url` (the panel's own API address) with `key`
+    (a key just made, on the one response that shows it), else with KEY's placeholder."""
     services = _example_services(customer)
     docs = []
     for action in ACTIONS.values():
         form_docs = []
         for form in action.forms:
-            fields = [("key", KEY.example), ("action", action.name)]
+            fields = [("key", key or KEY.example), ("action", action.name)]
+            service = services.get(form.service_type) if form.service_type is not None else None
             for param in form.params:
                 if not param.required:
                     continue
                 value = param.example
-                if param.name == "service" and form.service_type is not None:
-                    value = services.get(form.service_type, value)
+                if param.name == "service" and service is not None:
+                    value = str(service.pk)
                 fields.append((param.name, value))
             answer = json.dumps(with_currency(form.answer, settings.PANEL_CURRENCY), indent=2)
             form_docs.append(
@@ -108,11 +121,11 @@ def api_docs(*, url: str, customer) -> list[ActionDoc]:
                     form=form,
                     anchor=f"{action.name}-{form.slug}",
                     params=form.params,
-                    examples=(
-                        Example("curl", curl(url, fields)),
-                        Example("Python", python(url, fields)),
-                        Example("PHP", php(url, fields)),
+                    examples=tuple(
+                        Example(language, write(url, fields))
+                        for language, write in zip(LANGUAGES, (curl, python, php), strict=True)
                     ),
+                    service=service,
                     answer=answer,
                 )
             )

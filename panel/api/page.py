@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from panel.api.definitions import COMMON_ERRORS, MAX_IDS
-from panel.api.docs import api_docs
+from panel.api.docs import LANGUAGES, api_docs
 from panel.apikeys import api_key_create, api_key_revoke
 from panel.models import ApiKey
 from webhooks.views import section_context as webhooks_section
@@ -55,7 +55,9 @@ def api_page(request: HttpRequest) -> HttpResponse:
             "new_key": raw,
             "api_url": url,
             "openapi_url": request.build_absolute_uri(reverse("api_v2_openapi")),
-            "actions": api_docs(url=url, customer=request.user),
+            # A new key fills the examples of this response only: later visits show its prefix.
+            "actions": api_docs(url=url, customer=request.user, key=raw),
+            "languages": LANGUAGES,
             "common_errors": COMMON_ERRORS,
             "max_ids": MAX_IDS,
             "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -50,6 +51,21 @@ def link_breaks(value) -> SafeString:
     """`value` (a customer's link) escaped, with a <wbr> after each of its parts, so that a long
     link wraps at its slashes and parameters; CSS breaks a part too long for a line anywhere."""
     return mark_safe("<wbr>".join(escape(part) for part in _LINK_PARTS.split(str(value))))  # noqa: S308
+
+
+@register.filter
+def about_time(value: timedelta | None) -> str:
+    """A service's average time as people say it: "about 2 h 10 min", "about 3 d 4 h"; "—" unknown."""
+    if not isinstance(value, timedelta):
+        return "—"
+    seconds = value.total_seconds()
+    if seconds >= 24 * 3600:  # past a day, minutes tell nothing
+        days, hours = divmod(round(seconds / 3600), 24)
+        parts = [f"{days} d", f"{hours} h" if hours else ""]
+    else:
+        hours, minutes = divmod(max(round(seconds / 60), 1), 60)
+        parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return "about " + " ".join(part for part in parts if part)
 
 
 @register.simple_tag

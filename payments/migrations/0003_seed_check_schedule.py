@@ -11,5 +11,5 @@ class Migration(migrations.Migration):
 
     operations = [
         # Payments whose webhook was lost: asked about at their gateway (payments.tasks).
-        seed_interval_tasks(("payments: check open payments", "payments.tasks.check_open_payments", 5, "minutes"))
+        seed_interval_tasks(("payments: check open payments", "payments.tasks.check_open_payments", 300))
     ]

@@ -8,6 +8,7 @@ The API key travels only in the POST body: never in a URL, a log line, an except
 """
 
 from provider.client.answers import (
+    MAX_DESCRIPTION,
     Balance,
     OrderStatusResult,
     ProviderService,
@@ -25,6 +26,7 @@ from provider.client.errors import (
 )
 
 __all__ = [
+    "MAX_DESCRIPTION",
     "MAX_IDS_PER_CALL",
     "Balance",
     "OrderStatusResult",

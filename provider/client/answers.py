@@ -16,6 +16,8 @@ T = TypeVar("T")
 MAX_COUNT = 2**63 - 1  # a BigIntegerField: start_count, remains, the provider's order id
 MAX_CHARGE = Decimal(10) ** 13 - Decimal("0.00001")  # an amount column (billing.money.MAX_AMOUNT)
 MAX_REFILL_ID = 64  # characters of Refill.provider_refill_id
+# Characters of a service's description kept: enough for any real one; a page stays readable.
+MAX_DESCRIPTION = 5000
 
 log = logging.getLogger("provider.client")
 
@@ -123,6 +125,14 @@ def as_text(value: Any) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value).strip()
 
 
+def plain_text(value: Any, limit: int | None = None) -> str:
+    """A text field as text: a string or a number; anything else (a list, an object, a flag) is
+    "". NUL characters go: PostgreSQL cannot store them, and one would fail the whole write."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
+        return ""
+    return str(value).replace("\x00", "")[:limit]
+
+
 def field_of(answer: Any, name: str) -> Any:
     """`answer[name]` when the answer is an object, else None."""
     return answer.get(name) if isinstance(answer, dict) else None
@@ -154,16 +164,17 @@ def parse_service(item: Any) -> ProviderService:
         raise ProviderBadAnswer("a service is not an object")
     return ProviderService(
         service_id=as_int(item.get("service"), "service"),
-        name=str(item.get("name") or ""),
+        name=plain_text(item.get("name")),
         type=str(item.get("type") or "Default"),  # panels that leave it out sell link + quantity
-        category=str(item.get("category") or ""),
+        category=plain_text(item.get("category")),
         rate=as_decimal(item.get("rate"), "rate"),
         min=as_int(item.get("min"), "min"),
         max=as_int(item.get("max"), "max"),
         refill=as_bool(item.get("refill")),
         cancel=as_bool(item.get("cancel")),
         dripfeed=as_bool(item.get("dripfeed")),
-        description=str(item.get("desc") or item.get("description") or ""),
+        # Optional (docs/api-v2.md): one that is no text is left out, never a reason to refuse the entry.
+        description=plain_text(item.get("desc") or item.get("description"), MAX_DESCRIPTION),
     )
 
 

@@ -60,6 +60,7 @@ class Simulator(SimState):
         cancel_share: float = 0.05,
         faults: Faults | None = None,
         balance: Decimal = Decimal("1000"),
+        honours_idempotency_keys: bool = False,
     ) -> None:
         super().__init__(
             seed=seed,
@@ -68,6 +69,7 @@ class Simulator(SimState):
             cancel_share=cancel_share,
             faults=faults,
             balance=balance,
+            honours_idempotency_keys=honours_idempotency_keys,
         )
         self.key = key
         self.url = ""
@@ -167,7 +169,8 @@ class Simulator(SimState):
         if dice.fires("add_timeout_before_accept", action):
             self.sleep(dice.faults.late_delay)
             return None
-        if dice.fires("refusal", action):
+        # A provider that honours keys answers a known key with its order before judging the request.
+        if dice.fires("refusal", action) and not self.holds_key(params):
             permanent = dice.draw("refusal") < dice.faults.refusal_permanent
             texts = PERMANENT_REFUSALS if permanent else TRANSIENT_REFUSALS
             return _json({"error": dice.choice("refusal", texts)})

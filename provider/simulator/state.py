@@ -63,8 +63,11 @@ class SimState:
         cancel_share: float = 0.05,
         faults: Faults | None = None,
         balance: Decimal = Decimal("1000"),
+        honours_idempotency_keys: bool = False,
     ) -> None:
         self.seed = seed
+        # HonestSMM ignores an unknown `idempotency_key`; a panel running this software keeps it.
+        self.honours_idempotency_keys = honours_idempotency_keys
         self.time_scale = time_scale
         self.partial_share = partial_share
         self.cancel_share = cancel_share
@@ -82,6 +85,7 @@ class SimState:
             self._balance = self._initial[1]
             self.dice = Dice(self._initial[0])
             self._orders: dict[int, SimOrder] = {}
+            self._keys: dict[str, int] = {}  # idempotency_key -> the order placed under it
             self._open: set[int] = set()
             self._refills: dict[int, SimRefill] = {}
             self._received: list[Received] = []
@@ -236,7 +240,18 @@ class SimState:
     def _balance_answer(self, params: dict[str, str]) -> dict[str, str]:
         return {"balance": _money(self._balance), "currency": self.currency}
 
+    def holds_key(self, params: dict[str, str]) -> bool:
+        """Whether an order was placed under this request's idempotency_key (when keys are honoured)."""
+        with self._lock:
+            return self.honours_idempotency_keys and params.get("idempotency_key", "") in self._keys
+
     def _add(self, params: dict[str, str]) -> dict[str, int]:
+        key = params.get("idempotency_key", "") if self.honours_idempotency_keys else ""
+        if key in self._keys:  # as our API v2 does: the same key and parameters, the first order
+            first = self._orders[self._keys[key]]
+            if first.params != params:
+                raise SimError("This idempotency key was already used for a different order")
+            return {"order": first.order_id}
         try:
             service = self.services[int(params.get("service", ""))]
         except (KeyError, ValueError):
@@ -259,6 +274,8 @@ class SimState:
         )
         self._open.add(order_id)
         self._balance -= charge
+        if key:
+            self._keys[key] = order_id
         return {"order": order_id}
 
     def _order_answer(self, order: SimOrder, now: float) -> dict[str, Any]:

@@ -6,6 +6,7 @@ multipart and POST JSON."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from django.test import Client
 
 from tests import bulk
 
@@ -96,3 +98,34 @@ def live_api(live_server) -> Callable[..., Reply]:
 def exact_query_count(settings, api, reseller) -> None:
     """`api` calls from here on run the same queries on every run (tests.bulk.exact_query_count)."""
     bulk.exact_query_count(settings, lambda: api({"key": reseller.key, "action": "balance"}))
+
+
+# -- the API page ---------------------------------------------------------------------------------
+
+API_PAGE = "/account/api/"
+
+
+@pytest.fixture
+def browser(customer):
+    """A signed-in browser that enforces CSRF, as a real one does, and has just given its password
+    again (creating a key asks for it); `post` sends the token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer)
+    client.get("/account/reauthenticate/")
+    client.post(
+        "/account/reauthenticate/",
+        {"password": "correct-horse-42", "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+    )
+
+    def post(data):
+        client.get(API_PAGE)
+        return client.post(API_PAGE, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+    client.post_with_token = post
+    return client
+
+
+def shown_key(response) -> str | None:
+    """The new key the API page shows once, or None."""
+    found = re.search(r'id="new-api-key">([0-9a-f]{64})<', response.content.decode())
+    return found[1] if found else None

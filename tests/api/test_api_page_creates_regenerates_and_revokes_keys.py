@@ -2,39 +2,10 @@
 prefix and when it was made and last used, regenerates it (the old one stops at once) and revokes
 it. Its forms are CSRF-protected: a POST without the token is 403 and changes nothing."""
 
-import re
-
-import pytest
-from django.test import Client
-
 from panel.models import ApiKey
+from tests.api.conftest import shown_key
 
 URL = "/account/api/"
-
-
-@pytest.fixture
-def browser(customer):
-    """A signed-in browser that enforces CSRF, as a real one does, and has just given its password
-    again (creating a key asks for it); `post` sends the token."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(customer)
-    client.get("/account/reauthenticate/")
-    client.post(
-        "/account/reauthenticate/",
-        {"password": "correct-horse-42", "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
-    )
-
-    def post(data):
-        client.get(URL)
-        return client.post(URL, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
-
-    client.post_with_token = post
-    return client
-
-
-def shown_key(response) -> str | None:
-    found = re.search(r'id="new-api-key">([0-9a-f]{64})<', response.content.decode())
-    return found[1] if found else None
 
 
 def works(client, key: str) -> bool:

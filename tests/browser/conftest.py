@@ -62,14 +62,17 @@ def chromium():
 
 @pytest.fixture
 def open_page(chromium, request):
-    """open_page(viewport=DESKTOP, color_scheme="light"): a page in a fresh context (its own cookies).
+    """open_page(viewport=DESKTOP, color_scheme="light", permissions=()): a page in a fresh context
+    (its own cookies), granted `permissions` (e.g. "clipboard-read").
 
     Failing tests save a screenshot of every page they opened into test-artifacts/.
     """
     contexts = []
 
-    def open_(viewport=None, color_scheme="light"):
-        context = chromium.new_context(viewport=viewport or DESKTOP, color_scheme=color_scheme)
+    def open_(viewport=None, color_scheme="light", permissions=()):
+        context = chromium.new_context(
+            viewport=viewport or DESKTOP, color_scheme=color_scheme, permissions=list(permissions)
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -28,7 +28,7 @@ def test_a_visitor_signs_up_confirms_the_e_mailed_code_logs_out_and_in_again(liv
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     assert page.locator("#stat-balance").inner_text() == "0.00 USD"
 
-    page.get_by_role("button", name="Log out").last.click()
+    page.get_by_role("button", name="Sign out").last.click()
     page.wait_for_url(re.compile(r".*/(login|account/logout)/.*"))
     if "/logout/" in page.url:  # allauth asks to confirm a logout reached by GET
         page.get_by_role("button", name="Sign Out").click()

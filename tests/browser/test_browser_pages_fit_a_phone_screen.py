@@ -67,3 +67,47 @@ def test_every_page_fits_a_phone_and_the_menu_works(
     screenshot(page, "orders-phone")
     assert {url: errors for url, errors in blocked.items() if errors} == {}
     assert page.csp_errors == []
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box
+
+
+def test_the_services_page_shows_every_column_on_a_phone_and_its_search_button_sits_by_the_box(
+    live_server, open_page, make_customer, catalog, log_in, screenshot
+):
+    cache.clear()
+    customer = make_customer("100")
+    page = open_page(viewport=PHONE)
+    log_in(page, customer.email)
+    page.goto(f"{live_server.url}/services/?q=Instagram")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Nothing of a row is cut off: every cell, the last ones too, lies within the screen.
+    cells = page.locator("table.prices tbody tr").first.locator("td")
+    assert cells.count() >= 7
+    for index in range(cells.count()):
+        box = _box(cells.nth(index))
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (index, box)
+    field = _box(page.get_by_label("Search services"))
+    button = _box(page.get_by_role("button", name="Search", exact=True))
+    assert abs(button["y"] - field["y"]) < 2, "the Search button sits on the search box's line"
+    assert button["width"] < PHONE["width"] / 3, "the Search button is not stretched across the page"
+    screenshot(page, "services-phone")
+
+
+def test_the_services_search_button_keeps_its_own_width_on_a_wide_screen(
+    live_server, open_page, make_customer, catalog, log_in
+):
+    cache.clear()
+    customer = make_customer("100")
+    page = open_page()
+    log_in(page, customer.email)
+    page.goto(f"{live_server.url}/services/")
+    field = _box(page.get_by_label("Search services"))
+    button = _box(page.get_by_role("button", name="Search", exact=True))
+    assert abs(button["y"] - field["y"]) < 2
+    assert button["x"] >= field["x"] + field["width"] - 2, "the button follows the box"
+    assert button["width"] < 200, button

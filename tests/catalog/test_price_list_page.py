@@ -33,7 +33,9 @@ def test_a_customer_sees_services_by_category_with_rates_bounds_and_flags(signed
     assert rows(response) == {"Followers": Decimal("1.17")}
     html = response.content.decode()
     assert "Factory category" in html
-    assert '<td class="num rate">1.17<br>' in html and "per 1000" in html  # the header names the currency
+    assert (
+        '<td class="num rate" data-label="Rate (USD)"><span>1.17<br>' in html and "per 1000" in html
+    )  # the header names the currency
     assert "Rate (USD)" in html
     assert "Real-looking." in html
 
@@ -46,7 +48,7 @@ def test_a_customer_sees_their_discounted_rate(signed_in, customer, make_service
     response = signed_in.get(URL)
 
     assert rows(response) == {"Followers": Decimal("1.17")}
-    assert b'<td class="num rate">1.17<br>' in response.content
+    assert b'<td class="num rate" data-label="Rate (USD)"><span>1.17<br>' in response.content
 
 
 def test_disabled_dropped_hidden_and_inactive_providers_services_are_not_listed(signed_in, make_service):
@@ -105,8 +107,9 @@ def test_the_page_runs_the_same_number_of_queries_for_3_or_60_services(
         make_service(category=categories[n])
     with CaptureQueriesContext(connection) as few:
         signed_in.get(URL)
-    # The session, the user, the header's balance, the services with their category and provider.
-    assert len(few) == 4
+    # The session, the user, the header's balance, the services with their category and provider,
+    # and their average times (orders.selectors.services_completion_times).
+    assert len(few) == 5
     for n in range(57):
         make_service(
             category=categories[n % 3],

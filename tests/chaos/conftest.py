@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,18 +17,23 @@ from typing import Any, NamedTuple
 import pytest
 
 from billing.services import ledger_deposit
-from catalog.models import Service
+from catalog.models import Service, ServiceType
 from catalog.services import catalog_sync
 from panel.models import User
 from provider.models import Provider
 from provider.simulator import Faults, Simulator
 from provider.simulator.faults import Dice
+from tests.conftest import child_environment
 
 # Faults that leave an `add` without a usable answer: the panel cannot know whether the
 # provider placed the order, so each may make one order `unknown` (docs/design.md rule 3).
 AMBIGUOUS_ADD_FAULTS = frozenset(
     {"add_accepted_late", "add_timeout_before_accept", "http_500", "html", "truncated_json"}
 )
+
+CONCURRENCY = int(os.environ.get("CHAOS_CONCURRENCY", "3"))  # the worker's pool processes
+READ_TIMEOUT = 1  # the worker's PROVIDER_READ_TIMEOUT, seconds
+LATE_DELAY = 2.5  # the simulator's late answers, past the read timeout
 
 _emails = itertools.count(1)
 _request = threading.local()  # the request the simulator's handler thread is answering
@@ -151,3 +157,53 @@ def make_customer(funds: Decimal | str) -> User:
     if Decimal(funds) > 0:
         ledger_deposit(customer=customer, amount=Decimal(funds), created_by=None, reason="chaos funds")
     return customer
+
+
+def chaos_faults(seed: int) -> Faults:
+    return Faults(
+        seed=seed,
+        late_delay=LATE_DELAY,
+        add_accepted_late=0.10,
+        add_timeout_before_accept=0.05,
+        http_500=0.10,
+        html=0.05,
+        truncated_json=0.05,
+        refusal=0.05,
+        status_variants=0.30,
+        incorrect_order_id=0.05,
+        contradictions=0.30,
+    )
+
+
+def start_worker(start_process, name: str, *, purge: bool):
+    """A real Celery worker (CONCURRENCY prefork processes) on the test database, with the chaos
+    suites' short provider timeouts."""
+    args = [
+        sys.executable, "-m", "celery", "-A", "panel", "worker",
+        "-c", str(CONCURRENCY), "-P", "prefork", "-l", "INFO",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-n", f"{name}-{os.getpid()}@%h",
+    ]  # fmt: skip
+    if purge:
+        args.append("--purge")  # tasks left by an earlier run name orders that no longer exist
+    env = child_environment(
+        DJANGO_SETTINGS_MODULE="tests.chaos.worker_settings",
+        PROVIDER_READ_TIMEOUT=str(READ_TIMEOUT),
+        PROVIDER_CONNECT_TIMEOUT="2",
+    )
+    worker = start_process(name, args, env)
+    worker.wait_for_output("ready.", timeout=90)
+    return worker
+
+
+def order_params(rng: random.Random, service: Service, link: str) -> dict[str, str]:
+    if service.service_type == ServiceType.PACKAGE:
+        return {"link": link}
+    if service.service_type == ServiceType.CUSTOM_COMMENTS:
+        lines = rng.randint(service.min_quantity, service.min_quantity + 20)
+        return {"link": link, "comments": "\n".join(f"nice {link[-6:]} #{i}" for i in range(lines))}
+    high = min(service.max_quantity, service.min_quantity * 40)
+    params = {"link": link, "quantity": str(rng.randint(service.min_quantity, high))}
+    if service.dripfeed and rng.random() < 0.2:  # charged and refunded for quantity x runs
+        params.update(runs=str(rng.randint(2, 4)), interval="10")
+    return params

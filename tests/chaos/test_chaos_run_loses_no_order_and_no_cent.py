@@ -17,7 +17,6 @@ import itertools
 import os
 import random
 import signal
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
@@ -41,16 +40,20 @@ from orders.services.operations import order_attach_provider_id, order_cancel_an
 from orders.services.placing import order_place
 from orders.services.polling import orders_poll
 from orders.tasks import poll_orders, submit_order
-from provider.simulator import Faults
 from provider.statuses import OrderStatus
-from tests.chaos.conftest import AMBIGUOUS_ADD_FAULTS, make_customer, provider_for, service_named
-from tests.conftest import child_environment
+from tests.chaos.conftest import (
+    AMBIGUOUS_ADD_FAULTS,
+    CONCURRENCY,
+    chaos_faults,
+    make_customer,
+    order_params,
+    provider_for,
+    service_named,
+    start_worker,
+)
 
 ORDERS = int(os.environ.get("CHAOS_ORDERS", "2000"))
-CONCURRENCY = int(os.environ.get("CHAOS_CONCURRENCY", "3"))
 CUSTOMERS = 20
-READ_TIMEOUT = 1  # the worker's PROVIDER_READ_TIMEOUT, seconds
-LATE_DELAY = 2.5  # the simulator's late answers, past the read timeout
 BUDGET = 330  # seconds from the first order to every order settled
 
 SERVICES = (
@@ -60,41 +63,6 @@ SERVICES = (
     "Instagram Followers Package 1000",  # Package
     "Instagram Custom Comments",  # Custom Comments, cancel
 )
-
-
-def chaos_faults(seed: int) -> Faults:
-    return Faults(
-        seed=seed,
-        late_delay=LATE_DELAY,
-        add_accepted_late=0.10,
-        add_timeout_before_accept=0.05,
-        http_500=0.10,
-        html=0.05,
-        truncated_json=0.05,
-        refusal=0.05,
-        status_variants=0.30,
-        incorrect_order_id=0.05,
-        contradictions=0.30,
-    )
-
-
-def start_worker(start_process, name: str, *, purge: bool):
-    args = [
-        sys.executable, "-m", "celery", "-A", "panel", "worker",
-        "-c", str(CONCURRENCY), "-P", "prefork", "-l", "INFO",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"{name}-{os.getpid()}@%h",
-    ]  # fmt: skip
-    if purge:
-        args.append("--purge")  # tasks left by an earlier run name orders that no longer exist
-    env = child_environment(
-        DJANGO_SETTINGS_MODULE="tests.chaos.worker_settings",
-        PROVIDER_READ_TIMEOUT=str(READ_TIMEOUT),
-        PROVIDER_CONNECT_TIMEOUT="2",
-    )
-    worker = start_process(name, args, env)
-    worker.wait_for_output("ready.", timeout=90)
-    return worker
 
 
 def sending_now() -> set[int]:
@@ -138,19 +106,6 @@ def kill_one_pool_process(worker, port: int) -> tuple[int, bool]:
             return victim.pid, mid_call
         time.sleep(0.2)
     raise AssertionError(f"prefork did not replace the killed pool process:\n{worker.output()[-3000:]}")
-
-
-def order_params(rng: random.Random, service: Service, link: str) -> dict[str, str]:
-    if service.service_type == ServiceType.PACKAGE:
-        return {"link": link}
-    if service.service_type == ServiceType.CUSTOM_COMMENTS:
-        lines = rng.randint(service.min_quantity, service.min_quantity + 20)
-        return {"link": link, "comments": "\n".join(f"nice {link[-6:]} #{i}" for i in range(lines))}
-    high = min(service.max_quantity, service.min_quantity * 40)
-    params = {"link": link, "quantity": str(rng.randint(service.min_quantity, high))}
-    if service.dripfeed and rng.random() < 0.2:  # charged and refunded for quantity x runs
-        params.update(runs=str(rng.randint(2, 4)), interval="10")
-    return params
 
 
 def invalid_params(rng: random.Random, service: Service, link: str) -> tuple[object, dict[str, str]]:

@@ -119,7 +119,7 @@ def test_keys_are_kept_for_the_configured_hours_then_purged(make_customer, place
 def test_beat_runs_the_purge_task_every_hour(db):
     schedule = PeriodicTask.objects.get(name="orders: purge old idempotency keys")
     assert schedule.enabled and schedule.task == purge_idempotency_keys.name
-    assert (schedule.interval.every, schedule.interval.period) == (1, "hours")
+    assert (schedule.interval.every, schedule.interval.period) == (3600, "seconds")
 
 
 def test_the_purge_task_purges(make_customer, place, settings):

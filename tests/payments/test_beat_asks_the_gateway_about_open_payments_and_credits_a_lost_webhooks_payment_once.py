@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def test_the_schedule_is_seeded_every_5_minutes_on_the_background_queue():
     task = PeriodicTask.objects.get(name="payments: check open payments")
     assert task.enabled and task.task == check_open_payments.name
-    assert (task.interval.every, task.interval.period) == (5, "minutes")
+    assert (task.interval.every, task.interval.period) == (300, "seconds")
     assert app.amqp.router.route({}, check_open_payments.name)["queue"].name == "celery"
 
 

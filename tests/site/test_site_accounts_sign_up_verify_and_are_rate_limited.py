@@ -56,7 +56,7 @@ def test_repeated_failed_logins_are_refused_even_with_the_right_password(client,
         assert page.status_code == 200
     page = client.post("/login/", {"login": customer.email, "password": "pw-12345-abc"})
     assert page.status_code in (200, 429)
-    assert "Too many failed login attempts" in page.content.decode()
+    assert "Too many failed attempts to sign in" in page.content.decode()
     assert client.get("/dashboard/").status_code == 302
 
 

@@ -1,10 +1,13 @@
 """A page costs the same number of queries with 3 rows as with a full page of them."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing.services import ledger_deposit
+from catalog.models import Service, ServiceType
 from orders.models import Order, Refill
 from orders.views import ORDERS_PER_PAGE
 from payments.models import BonusTier, GatewaySettings, Payment, PaymentState
@@ -78,6 +81,21 @@ def test_a_page_runs_the_same_queries_with_few_or_many_rows(
     assert few_count == many_count, f"{url}: {few_count} queries with 3 rows, {many_count} with a full page"
     with django_assert_max_num_queries(MAX_QUERIES):
         client.get(url)
+
+
+def test_the_services_page_runs_the_same_queries_for_one_service_as_for_all_with_their_times(
+    logged_in, make_customer, catalog, finished_order
+):
+    services = list(Service.objects.filter(enabled=True, type=ServiceType.DEFAULT))
+    for service in services:
+        for minutes in (10, 20, 30):
+            finished_order(service, timedelta(minutes=minutes), quantity=service.min_quantity)
+    client = logged_in(make_customer("1000"))
+    one = _queries(client, f"/services/?q={services[0].pk}")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/services/")
+    assert len(response.context["groups"]) > 1
+    assert len(captured) == one <= MAX_QUERIES
 
 
 def test_the_htmx_orders_table_runs_the_same_queries_as_the_page(logged_in, make_customer, refillable, place):

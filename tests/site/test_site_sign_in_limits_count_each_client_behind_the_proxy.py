@@ -40,7 +40,7 @@ def test_a_strangers_failed_logins_do_not_refuse_a_customer_from_another_address
     for n in range(26):
         _login(client, f"nobody{n}@example.com", "wrong-one", client_address="198.51.100.1")
     assert (
-        "Too many failed login attempts"
+        "Too many failed attempts to sign in"
         in _login(client, "nobody@example.com", "wrong-one", client_address="198.51.100.1").content.decode()
     )
 
@@ -54,7 +54,7 @@ def test_a_stranger_cannot_lock_a_customer_out_of_their_account(client, make_cus
     for _ in range(6):
         _login(client, customer.email, "wrong-one", client_address="198.51.100.1")
     refused = _login(client, customer.email, "pw-12345-abc", client_address="198.51.100.1")
-    assert "Too many failed login attempts" in refused.content.decode()
+    assert "Too many failed attempts to sign in" in refused.content.decode()
 
     _login(client, customer.email, "pw-12345-abc", client_address="198.51.100.2")
 
@@ -68,5 +68,5 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_is_not_read(client, make
 
     page = _login(client, customer.email, "pw-12345-abc", client_address="198.51.100.99")
 
-    assert "Too many failed login attempts" in page.content.decode()
+    assert "Too many failed attempts to sign in" in page.content.decode()
     assert not _signed_in(client)

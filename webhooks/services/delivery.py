@@ -15,12 +15,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from panel.emails import customer_email_send
 from webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from webhooks.sending import Outcome, post, session_open
 from webhooks.services.endpoints import endpoint_disable
@@ -208,12 +208,11 @@ def _tell_customer_disabled(*, endpoint_id: int) -> None:
     if endpoint is None:  # the customer deleted it meanwhile: nobody to tell
         return
     try:
-        send_mail(
-            f"[{settings.PANEL_NAME}] Your webhook endpoint was disabled",
-            f"We stopped sending webhooks to {endpoint.url}: {endpoint.disabled_reason}\n\n"
+        customer_email_send(
+            to=endpoint.customer.email,
+            subject="Your webhook endpoint was disabled",
+            body=f"We stopped sending webhooks to {endpoint.url}: {endpoint.disabled_reason}\n\n"
             "Fix the receiver, then enable the endpoint again on the API page of your account.\n",
-            None,
-            [endpoint.customer.email],
         )
     except Exception:  # the endpoint is disabled either way; the page says so
         log.exception("webhook endpoint %s: the customer could not be told it was disabled", endpoint_id)

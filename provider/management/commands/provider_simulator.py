@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--time-scale", type=float, default=1.0, help="simulated seconds per second")
         parser.add_argument("--balance", type=Decimal, default=Decimal("1000"))
         parser.add_argument("--faults", default="", help='JSON, e.g. {"http_500": 0.05, "seed": 7}')
+        parser.add_argument(
+            "--honour-keys",
+            action="store_true",
+            help="answer a repeated add with the same idempotency_key with the first order, as our panels do",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -33,6 +38,7 @@ class Command(BaseCommand):
             time_scale=options["time_scale"],
             faults=faults,
             balance=options["balance"],
+            honours_idempotency_keys=options["honour_keys"],
         ).start(options["host"], options["port"])
         self.stdout.write(f"Provider simulator at {simulator.url}\nAPI key: {simulator.key}")
         self.stdout.flush()

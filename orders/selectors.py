@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -133,15 +135,20 @@ def order_progress(order: Order) -> OrderProgress:
     )
 
 
-def orders_in_status(orders: QuerySet[Order], status: OrderStatus) -> QuerySet[Order]:
-    """The orders among `orders` whose order_progress status is `status`, told in SQL."""
+def _status_condition(status: OrderStatus) -> Q:
+    """The orders whose order_progress status is `status`, as a condition."""
     sent, rejected = Q(submission=Submission.SENT), Q(submission=Submission.REJECTED)
     if status == OrderStatus.CANCELED:
-        return orders.filter(rejected | Q(status=OrderStatus.CANCELED))
+        return rejected | Q(status=OrderStatus.CANCELED)
     if status == OrderStatus.PENDING:
         not_sent = ~sent & ~rejected & ~Q(status=OrderStatus.CANCELED)
-        return orders.filter((sent & Q(status=OrderStatus.PENDING)) | not_sent)
-    return orders.filter(sent, status=status)
+        return (sent & Q(status=OrderStatus.PENDING)) | not_sent
+    return sent & Q(status=status)
+
+
+def orders_in_status(orders: QuerySet[Order], status: OrderStatus) -> QuerySet[Order]:
+    """The orders among `orders` whose order_progress status is `status`, told in SQL."""
+    return orders.filter(_status_condition(status))
 
 
 @dataclass(frozen=True)
@@ -216,3 +223,106 @@ def services_completion_times(
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return dict(cursor.fetchall())
+
+
+# --- The orders page ---------------------------------------------------------------------------
+
+# The statuses whose orders can still move: the page follows them live.
+LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING)
+# orders_live reads at most this many ids (a page shows fewer): a long list reads no more.
+LIVE_LIMIT = 100
+
+
+def decorate(order: Order) -> Order:
+    """Adds what the templates show: the order as its customer sees it everywhere (order_progress,
+    as API v2 `status` and the REST API tell it), its quantity per run, and which buttons it has."""
+    progress = order_progress(order)
+    ordered = order.quantity or 0
+    order.shown_status = progress.status
+    order.live = progress.status in LIVE_STATUSES
+    remains = min(progress.remains, ordered)
+    order.delivered = ordered - remains
+    # Units still to come: none once the order is over, unknown before it starts.
+    order.left = remains if progress.status in (OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING) else 0
+    order.percent = round(100 * order.delivered / ordered) if ordered else 0
+    # Drip-feed: `quantity` is charged as quantity per run x runs (orders.services.params).
+    params = order.params if isinstance(order.params, dict) else {}
+    order.runs = params.get("runs") if params.get("runs") and params.get("quantity") else None
+    order.per_run = params.get("quantity") if order.runs else None
+    order.can_cancel = order_cancel_refusal(order) is None
+    order.can_refill = order_refill_refusal(order, refill_open=getattr(order, "refill_open", False)) is None
+    order.cancel_pending = order.cancel_state in (CancelState.REQUESTED, CancelState.SENT) and not (
+        order.is_final
+    )
+    return order
+
+
+@dataclass(frozen=True)
+class StatusTab:
+    value: str  # an OrderStatus value, "" for every order
+    label: str
+    count: int  # the customer's orders in it that match the search
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    page: Page  # of decorated orders
+    status: str  # the tab shown ("" for all)
+    query: str
+    tabs: list[StatusTab]
+    live_ids: list[int]  # the orders on the page that can still move, for orders_live
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the status tabs' aggregate has read it already."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _search_condition(query: str) -> Q:
+    """Orders whose link holds `query`, or whose id it is."""
+    if not query:
+        return Q()
+    condition = Q(link__icontains=query)
+    if query.isdigit() and len(query) < 19:
+        condition |= Q(pk=int(query))
+    return condition
+
+
+def orders_page(customer, *, status: str, query: str, page_number, per_page: int) -> OrdersPage:
+    """The customer's orders page: those matching `query` in the tab `status` (an OrderStatus value;
+    anything else is every order), page `page_number`, and each tab with its count.
+
+    Two queries whatever the page's length: the tabs' counts in one aggregate (which gives the
+    paginator its count) and the page (customer_orders: nothing per row)."""
+    searched = _search_condition(query)
+    if status not in OrderStatus.values:
+        status = ""
+    statuses = list(OrderStatus)
+    counts = Order.objects.filter(searched, customer=customer).aggregate(
+        all=Count("id"), **{f"s{n}": Count("id", filter=_status_condition(s)) for n, s in enumerate(statuses)}
+    )
+    tabs = [StatusTab("", "All", counts["all"])]
+    tabs += [StatusTab(s.value, s.label, counts[f"s{n}"]) for n, s in enumerate(statuses)]
+    orders = customer_orders(customer).filter(searched)
+    if status:
+        orders = orders_in_status(orders, OrderStatus(status))
+    count = next(tab.count for tab in tabs if tab.value == status)
+    page = _CountedPaginator(orders, per_page, count=count).get_page(page_number)
+    shown = [decorate(order) for order in page.object_list]
+    page.object_list = shown
+    return OrdersPage(page, status, query, tabs, [order.pk for order in shown if order.live])
+
+
+def orders_live(customer, *, ids: list[int]) -> list[Order]:
+    """The customer's orders among `ids` (at most LIVE_LIMIT of them), decorated, newest first:
+    what the orders page swaps into its rows while they move. Another customer's ids give nothing."""
+    if not ids:
+        return []
+    return [decorate(order) for order in customer_orders(customer).filter(pk__in=ids[:LIVE_LIMIT])]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.order_new, name="new"),
     path("new/price/", views.order_price, name="price"),
     path("mass/", views.mass_order, name="mass"),
+    path("live/", views.order_live, name="live"),
     path("refills/", views.refill_list, name="refills"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/cancel/", views.order_cancel, name="cancel"),

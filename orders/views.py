@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,14 +26,14 @@ from catalog.pricing import customer_rate
 from catalog.selectors import services_for, services_search
 from orders.errors import OrderRefused
 from orders.forms import MassOrderForm, OrderForm
-from orders.models import CancelState, Order
+from orders.models import Order
 from orders.selectors import (
+    LIVE_LIMIT,
     customer_orders,
-    order_cancel_refusal,
+    decorate,
     order_history,
-    order_progress,
-    order_refill_refusal,
-    orders_in_status,
+    orders_live,
+    orders_page,
     refills_of,
     services_completion_times,
 )
@@ -47,29 +46,11 @@ REFILLS_PER_PAGE = 25
 SEARCH_LIMIT = 200
 # Stands in for a link not typed yet, so that the live price can be shown before it is.
 _PRICE_LINK = "https://example.com/"
-STATUS_FILTERS = [("", "All"), *[(status.value, status.label) for status in OrderStatus]]
+# How often the orders page asks for the rows of its orders that can still move.
+LIVE_SECONDS = 5
 
 
 # --- Shared reads -----------------------------------------------------------------------------
-
-
-def decorate(order: Order) -> Order:
-    """Adds what the templates show: the order as its customer sees it everywhere (order_progress,
-    as API v2 `status` and the REST API tell it), and which buttons the order has."""
-    progress = order_progress(order)
-    ordered = order.quantity or 0
-    order.shown_status = progress.status
-    remains = min(progress.remains, ordered)
-    order.delivered = ordered - remains
-    # Units still to come: none once the order is over, unknown before it starts.
-    order.left = remains if progress.status in (OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING) else 0
-    order.percent = round(100 * order.delivered / ordered) if ordered else 0
-    order.can_cancel = order_cancel_refusal(order) is None
-    order.can_refill = order_refill_refusal(order, refill_open=getattr(order, "refill_open", False)) is None
-    order.cancel_pending = order.cancel_state in (CancelState.REQUESTED, CancelState.SENT) and not (
-        order.is_final
-    )
-    return order
 
 
 def _customer_order(request: HttpRequest, pk: int) -> Order:
@@ -232,24 +213,38 @@ def mass_order(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()[:200]
-    orders = customer_orders(request.user)
-    if status in OrderStatus.values:
-        orders = orders_in_status(orders, OrderStatus(status))
-    else:
-        status = ""
-    if query:
-        condition = Q(link__icontains=query)
-        if query.isdigit() and len(query) < 19:
-            condition |= Q(pk=int(query))
-        orders = orders.filter(condition)
-    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    for order in page.object_list:
-        decorate(order)
-    context = {"page": page, "status": status, "query": query, "status_filters": STATUS_FILTERS}
+    shown = orders_page(
+        request.user,
+        status=request.GET.get("status", ""),
+        query=request.GET.get("q", "").strip()[:200],
+        page_number=request.GET.get("page"),
+        per_page=ORDERS_PER_PAGE,
+    )
+    context = {"orders": shown, "page": shown.page, "live_seconds": LIVE_SECONDS}
     template = "orders/_order_table.html" if request.htmx else "orders/list.html"
     return render(request, template, context)
+
+
+def _ids(text: str) -> list[int]:
+    """The order ids of `ids=1,2,3`; what is not an id is left out."""
+    ids = (_int(part) for part in text.split(",", LIVE_LIMIT)[:LIVE_LIMIT])
+    return [pk for pk in ids if pk]
+
+
+@login_required
+@require_GET
+def order_live(request: HttpRequest) -> HttpResponse:
+    """The rows of the orders page's orders that can still move (`ids`), swapped in place, and the
+    poller again with those still moving: once none is, the page stops asking."""
+    orders = orders_live(request.user, ids=_ids(request.GET.get("ids", "")))
+    page = request.htmx.current_url_abs_path if request.htmx else None
+    context = {
+        "live_orders": orders,
+        "live_ids": [order.pk for order in orders if order.live],
+        "live_seconds": LIVE_SECONDS,
+        "next_url": page or reverse("orders:list"),
+    }
+    return render(request, "orders/_order_live.html", context)
 
 
 @login_required

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from billing.money import ZERO
 from billing.selectors import balance_amount, spent_on_orders
 from orders.models import FINAL, Order
-from orders.selectors import customer_orders
-from orders.views import decorate
+from orders.selectors import customer_orders, decorate
 from panel import health
 from panel.dashboard import PERIODS, Day, chart, dashboard_days, dashboard_period
 from panel.services import account_sign_out_everywhere

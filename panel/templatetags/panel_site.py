@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from billing.money import money_display, money_number
 from billing.selectors import balance_amount
@@ -38,6 +42,17 @@ def plain_money(value) -> str:
     return "—" if number is None else money_number(number)
 
 
+# After each part of a link (a slash, not the two of "://"; ?, &, =, #): where a long link breaks best.
+_LINK_PARTS = re.compile(r"(?<=[/?&=#])(?!/)")
+
+
+@register.filter
+def link_breaks(value) -> SafeString:
+    """`value` (a customer's link) escaped, with a <wbr> after each of its parts, so that a long
+    link wraps at its slashes and parameters; CSS breaks a part too long for a line anywhere."""
+    return mark_safe("<wbr>".join(escape(part) for part in _LINK_PARTS.split(str(value))))  # noqa: S308
+
+
 @register.filter
 def about_time(value: timedelta | None) -> str:
     """A service's average time as people say it: "about 2 h 10 min", "about 3 d 4 h"; "—" unknown."""
@@ -65,3 +80,10 @@ def page_url(context, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def query_string(**params) -> str:
+    """ "?q=..&status=.." of the parameters given a value (those without one are left out), or ""."""
+    kept = {name: value for name, value in params.items() if value not in (None, "")}
+    return "?" + urlencode(kept) if kept else ""

@@ -1,4 +1,6 @@
-"""At phone width (390x844) no page scrolls sideways, and the menu reaches every page."""
+"""At phone width (390x844) no page scrolls sideways, the brand in the header is not cut, the menu
+reaches every page, and an order is a compact card: its secondary figures on one line under the
+link."""
 
 import re
 
@@ -43,6 +45,8 @@ def test_every_page_fits_a_phone_and_the_menu_works(
         blocked[url] = list(page.csp_errors)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways at 390px by {overflow}px"
+        cut = page.locator(".topbar .brand").evaluate("brand => brand.scrollWidth - brand.clientWidth")
+        assert cut <= 0, f"{url}: the brand is cut by {cut}px"
 
     page.goto(f"{live_server.url}/dashboard/")
     assert not page.locator("#nav-side").is_visible()  # the sidebar is for wide screens
@@ -50,6 +54,16 @@ def test_every_page_fits_a_phone_and_the_menu_works(
     page.locator("#nav-mobile").get_by_role("link", name="Orders").click()
     page.wait_for_url(re.compile(r".*/orders/$"))
     expect(page.locator("table.orders tbody tr")).to_have_count(4)
+    row = page.locator("table.orders tbody tr").first
+    link = row.locator("td[data-label=Service]").bounding_box()
+    figures = [
+        row.locator(f"td[data-label='{label}']").bounding_box()
+        for label in ("Quantity", "Charge", "Start count")
+    ]
+    # Folded under the link, side by side on one line.
+    assert all(box["y"] >= link["y"] + link["height"] - 1 for box in figures), (link, figures)
+    assert len({round(box["y"]) for box in figures}) == 1, figures
+    assert row.bounding_box()["height"] < 330, row.bounding_box()
     screenshot(page, "orders-phone")
     assert {url: errors for url, errors in blocked.items() if errors} == {}
     assert page.csp_errors == []

@@ -5,9 +5,8 @@ import pytest
 
 from orders.errors import OrderRefused
 from orders.models import CancelState, Order, Refill, Submission
-from orders.selectors import customer_orders
+from orders.selectors import customer_orders, decorate
 from orders.services.cancels_refills import order_request_cancel, order_request_refill
-from orders.views import decorate
 from provider.statuses import OrderStatus
 
 STATES = [

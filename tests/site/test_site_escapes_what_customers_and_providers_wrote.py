@@ -86,3 +86,11 @@ def test_an_order_link_that_is_not_http_is_refused(logged_in, make_customer, ref
     assert response.status_code == 200
     assert "That link cannot be used" in response.content.decode()
     assert not Order.objects.exists()
+
+
+def test_the_orders_table_breaks_a_link_at_its_parts_and_keeps_it_text(logged_in, hostile):
+    customer, _, _ = hostile
+    page = logged_in(customer).get("/orders/").content.decode()
+    # A <wbr> after each slash and parameter mark (not inside "://"), the link itself escaped.
+    expected = "https://<wbr>example.com/<wbr>p?<wbr>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/<wbr>script&gt;"
+    assert expected in page

@@ -60,6 +60,7 @@ def test_gateway_offered(settings):
         "/orders/",
         "/orders/?status=Completed",
         "/orders/?q=instagram",
+        "/orders/?q=instagram&status=In+progress",
         "/orders/refills/",
         "/transactions/",
         "/payments/add/",
@@ -104,6 +105,23 @@ def test_the_htmx_orders_table_runs_the_same_queries_as_the_page(logged_in, make
     with CaptureQueriesContext(connection) as partial:
         assert client.get("/orders/?page=2", HTTP_HX_REQUEST="true").status_code == 200
     assert len(partial) <= MAX_QUERIES
+
+
+def test_the_orders_live_rows_run_the_same_queries_for_one_order_or_a_full_page(
+    logged_in, make_customer, refillable, place
+):
+    customer = make_customer("1000")
+    orders = [place(customer, refillable, send=True) for _ in range(ORDERS_PER_PAGE)]
+    Order.objects.filter(customer=customer).update(status="In progress")
+    client = logged_in(customer)
+    counts = []
+    for shown in (orders[:1], orders):
+        url = "/orders/live/?ids=" + ",".join(str(order.pk) for order in shown)
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(url, HTTP_HX_REQUEST="true")
+        assert answer.status_code == 200 and answer.content.count(b"hx-swap-oob") == len(shown)
+        counts.append(len(captured))
+    assert counts[0] == counts[1] <= MAX_QUERIES, counts
 
 
 def test_an_orders_page_reads_its_refills_once_however_long_its_history(

@@ -102,12 +102,10 @@ class UserAdmin(BaseUserAdmin):
     def last_seen(self, customer: User) -> str:
         return short_time(customer.last_login)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        customer = self.get_object(request, object_id)
-        links = money_links(request, customer) if customer is not None else []
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "money_links": links}
-        )
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The customer the change view has already read: no second get_object for the links.
+        context["money_links"] = money_links(request, obj) if obj is not None else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # the add form has no customer to price for

@@ -12,18 +12,25 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 
+from panel.backups import _connect as backups_connect
 from panel.backups import database_backup
 from panel.env import Env
 from tests.conftest import child_database_url
 from tests.racing import race
 
 
+def _connect(database_url: str, *, server: bool = False) -> psycopg.Connection:
+    """A connection to the database at `database_url`, or with `server` to its server's `postgres`
+    database in autocommit (to create and drop databases), as the backup commands connect."""
+    config = Env({"DATABASE_URL": database_url}).database()
+    connection = backups_connect({**config, "NAME": "postgres"} if server else config)
+    connection.autocommit = server
+    return connection
+
+
 def _books(database_url: str) -> tuple[dict, dict, dict]:
     """(balances, orders, ledger entries) of the database at `database_url`, read with psycopg."""
-    config = Env({"DATABASE_URL": database_url}).database()
-    with psycopg.connect(
-        dbname=config["NAME"], host=config["HOST"], port=config["PORT"], user=config["USER"]
-    ) as connection:
+    with _connect(database_url) as connection:
         balances = dict(connection.execute("SELECT customer_id, amount FROM billing_balance").fetchall())
         orders = {
             row[0]: row[1:]
@@ -40,23 +47,18 @@ def _books(database_url: str) -> tuple[dict, dict, dict]:
 def new_database():
     """new_database(): the URL of a new, empty database on the test's server, dropped at the end."""
     source = child_database_url()
-    config = Env({"DATABASE_URL": source}).database()
     made: list[str] = []
 
     def make() -> str:
         name = f"restored_{os.getpid()}_{len(made)}"
-        with psycopg.connect(
-            dbname="postgres", host=config["HOST"], port=config["PORT"], user=config["USER"], autocommit=True
-        ) as connection:
+        with _connect(source, server=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
         return source.rsplit("/", 1)[0] + "/" + name
 
     yield make
-    with psycopg.connect(
-        dbname="postgres", host=config["HOST"], port=config["PORT"], user=config["USER"], autocommit=True
-    ) as connection:
+    with _connect(source, server=True) as connection:
         for name in made:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -162,8 +164,5 @@ def test_a_restore_with_a_newer_client_that_fails_names_the_client_to_install_an
 
 
 def _tables(database_url: str) -> list:
-    config = Env({"DATABASE_URL": database_url}).database()
-    with psycopg.connect(
-        dbname=config["NAME"], host=config["HOST"], port=config["PORT"], user=config["USER"]
-    ) as c:
+    with _connect(database_url) as c:
         return c.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()

@@ -29,6 +29,9 @@ class SetDiscountForm(forms.Form):
     )
 
 
+STAFF_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 class CustomerRateInline(CustomRateInline):
     fk_name = "customer"
     autocomplete_fields = ["service"]
@@ -66,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name")}),
         ("Pricing", {"fields": ("discount_percent",)}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Permissions", {"fields": ("is_active", *STAFF_FIELDS)}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
@@ -106,6 +109,14 @@ class UserAdmin(BaseUserAdmin):
         # The customer the change view has already read: no second get_object for the links.
         context["money_links"] = money_links(request, obj) if obj is not None else []
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Whoever may change a customer (an operator, for the discount) must not make themselves or
+        # anyone staff, superuser or a member of a role: that is Owner's (panel.manage_staff).
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("panel.manage_staff"):
+            return fields
+        return [*fields, *STAFF_FIELDS]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # the add form has no customer to price for

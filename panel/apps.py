@@ -7,7 +7,7 @@ class PanelConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_reset
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from panel.models import ApiKey, User
 
@@ -15,6 +15,7 @@ class PanelConfig(AppConfig):
         post_delete.connect(_user_changed, sender=User, dispatch_uid="apikeys-user-deleted")
         post_delete.connect(_key_deleted, sender=ApiKey, dispatch_uid="apikeys-key-deleted")
         password_reset.connect(_password_reset, dispatch_uid="sessions-password-reset")
+        post_migrate.connect(_migrated, dispatch_uid="staff-roles-sync")
 
 
 # An API key's cached owner (panel.apikeys) is dropped whenever the owner changes: deactivated,
@@ -40,3 +41,18 @@ def _password_reset(sender, request, user, **kwargs) -> None:
     from panel.sessions import user_sessions_end
 
     user_sessions_end(user_id=user.pk)
+
+
+# After every migrate, the roles gain the permissions declared for them that a later app brought.
+# post_migrate is sent once per app, in INSTALLED_APPS order, and each app's permissions are made at
+# its own (apps without models get none): only at the last such app's are they all there.
+def _migrated(sender, **kwargs) -> None:
+    from django.apps import apps
+
+    if sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
+        return
+    from django.contrib.auth.models import Group, Permission
+
+    from panel.roles import staff_roles_sync
+
+    staff_roles_sync(group_model=Group, permission_model=Permission)

@@ -59,6 +59,8 @@ class User(AbstractUser):
         ordering = ["email"]
         # The admin's list of accounts is the Customers list (staff are among them, flagged).
         verbose_name = "customer"
+        # Who may make staff and give roles or permissions (panel.roles: only Owner has it).
+        permissions = [("manage_staff", "Can make staff and grant roles and permissions")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discount_percent__gte=0, discount_percent__lt=100),

@@ -212,6 +212,23 @@ def reseller(make_reseller):
 
 
 @pytest.fixture
+def make_staff_with_role(db):
+    """make_staff_with_role(panel.roles.FINANCE): a staff member in that role's group and no other."""
+    from django.contrib.auth.models import Group
+
+    from panel.models import User
+
+    def make(role: str):
+        member = User.objects.create_user(
+            email=f"{role.lower()}{next(_emails)}@example.com", password=PASSWORD, is_staff=True
+        )
+        member.groups.add(Group.objects.get(name=role))
+        return member
+
+    return make
+
+
+@pytest.fixture
 def customer(django_user_model):
     return django_user_model.objects.create_user(email="customer@example.com", password="correct-horse-42")
 

@@ -1,6 +1,6 @@
-"""The API page (/account/api/; its key management for signed-in customers only) makes a key and shows it once, shows its
-prefix and when it was made and last used, regenerates it (the old one stops at once) and revokes
-it. Its forms are CSRF-protected: a POST without the token is 403 and changes nothing."""
+"""The API page's key management (/account/api/, signed-in customers only) makes a key and shows
+it once, shows its prefix and when it was made and last used, regenerates it (the old one stops at
+once) and revokes it. Its forms are CSRF-protected: a POST without the token is 403 and changes nothing."""
 
 from panel.models import ApiKey
 from tests.api.conftest import shown_key

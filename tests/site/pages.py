@@ -12,6 +12,7 @@ CUSTOMER_PAGES = [
     "/transactions/",
     "/account/",
     "/account/api/",
+    "/updates/",
 ]
 
 # Open to visitors too: the API documentation (only key management needs a login, in the view).

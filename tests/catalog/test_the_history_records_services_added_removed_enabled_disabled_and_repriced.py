@@ -10,17 +10,9 @@ import pytest
 
 from catalog.models import PriceChange, PriceHistory, Service, ServiceUpdate
 from catalog.services import catalog_sync, services_set_enabled, services_set_markup
+from tests.catalog.conftest import listed as service
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def imported(provider):
-    catalog_sync(provider=provider)
-
-
-def service(provider_service_id: int) -> Service:
-    return Service.objects.get(provider_service_id=provider_service_id)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("imported")]
 
 
 def kinds(service: Service) -> list[str]:
@@ -87,19 +79,17 @@ def test_a_markup_change_is_rate_up_or_down_but_not_news_while_the_service_is_di
     assert kinds(two) == [ServiceUpdate.ADDED, ServiceUpdate.DISABLED, ServiceUpdate.NONE]
 
 
-def test_enabling_on_the_services_admin_page_is_recorded(admin_client):
+def test_disabling_on_the_services_admin_page_and_enabling_in_the_list_are_recorded(
+    admin_client, admin_user, form_data, changelist_data
+):
     one = service(1)
-    page = admin_client.get(f"/admin/catalog/service/{one.pk}/change/")
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(enabled="", **_empty_inlines())
-    response = admin_client.post(f"/admin/catalog/service/{one.pk}/change/", data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    data = form_data(admin_client.get(f"/admin/catalog/service/{one.pk}/change/"))
+    data.pop("enabled")
+    assert admin_client.post(f"/admin/catalog/service/{one.pk}/change/", data).status_code == 302
     assert kinds(one)[-1] == ServiceUpdate.DISABLED
 
-
-def _empty_inlines() -> dict[str, str]:
-    data = {}
-    for prefix in ("price_history", "custom_rates"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    return data
+    one.refresh_from_db()
+    listed_data = changelist_data([one], {one.pk: {"enabled": True}})
+    assert admin_client.post("/admin/catalog/service/", listed_data).status_code == 302
+    last = PriceHistory.objects.filter(service=one).order_by("id").last()
+    assert (last.kind, last.changed_by) == (ServiceUpdate.ENABLED, admin_user)

@@ -37,6 +37,7 @@ from catalog.services import (
     category_mapping_set,
     category_reprice,
     default_markup_set,
+    service_record_enabled,
     service_reprice,
     services_move,
     services_reprice,
@@ -138,7 +139,7 @@ class CustomRateInline(admin.TabularInline):
 
 class PriceHistoryInline(ReadOnlyInline):
     model = PriceHistory
-    fields = ("changed_at", "provider_rate", "rate", "cause", "changed_by")
+    fields = ("changed_at", "kind", "previous_rate", "rate", "provider_rate", "cause", "changed_by")
     ordering = ["-changed_at", "-id"]
     view_permission = "catalog.view_service"
 
@@ -148,10 +149,14 @@ class PriceHistoryInline(ReadOnlyInline):
 
 @admin.register(PriceHistory)
 class PriceHistoryAdmin(ReadOnlyAdmin):
-    """Every price change, as sync and repricing appended it: viewed, never added, edited or deleted."""
+    """Every price change, and every service added, removed, enabled or disabled, as sync, repricing
+    and the admin appended them: viewed, never added, edited or deleted. "Update" is what the
+    customers' Updates page says of the row (empty: not shown there)."""
 
-    list_display = ["changed_at", "service", "provider_rate", "rate", "cause", "changed_by"]
-    list_filter = ["cause", "service__provider"]
+    list_display = [
+        "changed_at", "service", "kind", "previous_rate", "rate", "provider_rate", "cause", "changed_by",
+    ]  # fmt: skip
+    list_filter = ["kind", "cause", "service__provider"]
     list_select_related = ["service", "changed_by"]
     search_fields = ["service__name", "changed_by__email"]
     date_hierarchy = "changed_at"
@@ -242,6 +247,8 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "enabled" in form.changed_data:
+            service_record_enabled(services=[obj], enabled=obj.enabled, by=request.user)
         cause = PriceChange.SERVICE_MARKUP if "markup_percent" in form.changed_data else PriceChange.STAFF
         service_reprice(service=obj, cause=cause, by=request.user)
 
@@ -303,14 +310,14 @@ class ServiceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Enable selected services", permissions=["change"])
     def enable(self, request, queryset):
-        changed = services_set_enabled(services=queryset, enabled=True)
+        changed = services_set_enabled(services=queryset, enabled=True, by=request.user)
         dropped = queryset.filter(dropped_at__isnull=False).count()
         note = f" {dropped} dropped by their provider stay disabled." if dropped else ""
         self.message_user(request, f"{changed} services enabled.{note}")
 
     @admin.action(description="Disable selected services", permissions=["change"])
     def disable(self, request, queryset):
-        changed = services_set_enabled(services=queryset, enabled=False)
+        changed = services_set_enabled(services=queryset, enabled=False, by=request.user)
         self.message_user(request, f"{changed} services disabled.")
 
     @admin.action(description="Recompute prices of selected services", permissions=["change"])

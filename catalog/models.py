@@ -166,13 +166,40 @@ class PriceChange(models.TextChoices):
     UNRECORDED = "", "Not recorded"  # rows written before the cause was kept
 
 
+class ServiceUpdate(models.TextChoices):
+    """What a row of a service's history tells its customers (the Updates page): the service came,
+    went, was enabled or disabled, or its rate rose or fell while it was for sale."""
+
+    ADDED = "added", "Added"
+    REMOVED = "removed", "Removed"
+    ENABLED = "enabled", "Enabled"
+    DISABLED = "disabled", "Disabled"
+    RATE_UP = "rate_up", "Rate up"
+    RATE_DOWN = "rate_down", "Rate down"
+    # Not news to a customer: the cost moved and our rate did not, or the service was not for sale.
+    NONE = "", "Not shown to customers"
+
+
 class PriceHistory(models.Model):
-    """A change of a service's provider rate or our rate, appended by sync and repricing; never
-    edited. `cause` says what changed it, `changed_by` which staff member did (none for a sync)."""
+    """A service's history: each change of its provider rate or our rate, and its coming, going,
+    enabling and disabling, appended by sync, repricing and the admin; never edited. `cause` says
+    what changed it, `changed_by` which staff member did (none for a sync), `kind` what customers
+    read of it on the Updates page."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="price_history")
+    # The rates after the change, and before it (empty on a service's first row).
     provider_rate = RateField()
     rate = RateField()
+    previous_provider_rate = RateField(verbose_name="previous provider rate", null=True, blank=True)
+    previous_rate = RateField(verbose_name="previous rate", null=True, blank=True)
+    kind = models.CharField(
+        "update",
+        max_length=10,
+        choices=ServiceUpdate.choices,
+        blank=True,
+        default=ServiceUpdate.NONE,
+        help_text="What the customers' Updates page says of this row.",
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     cause = models.CharField(
         max_length=20, choices=PriceChange.choices, blank=True, default=PriceChange.UNRECORDED
@@ -184,6 +211,14 @@ class PriceHistory(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         verbose_name_plural = "price history"
+        indexes = [
+            # The Updates page: the newest rows customers are told of, a page at a time.
+            models.Index(
+                fields=["-changed_at", "-id"],
+                name="pricehistory_updates",
+                condition=~Q(kind=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id}: {self.rate} at {self.changed_at:%Y-%m-%d %H:%M}"

@@ -178,13 +178,34 @@ def discounted_rate(
     A custom rate wins over our rate and the discount; a custom fixed rate the cost has risen
     above is set aside (the margin guard), and the customer pays our rate less their discount.
     """
-    cost = cost_rate(provider_rate=service.provider_rate, currency_factor=currency_factor)
+    return rate_for_customer(
+        provider_rate=service.provider_rate,
+        rate=service.rate,
+        currency_factor=currency_factor,
+        discount_percent=discount_percent,
+        custom_fixed_rate=custom_fixed_rate,
+        custom_markup_percent=custom_markup_percent,
+    )
+
+
+def rate_for_customer(
+    *,
+    provider_rate: Decimal,
+    rate: Decimal,
+    currency_factor: Decimal,
+    discount_percent: Decimal,
+    custom_fixed_rate: Decimal | None = None,
+    custom_markup_percent: Decimal | None = None,
+) -> Decimal:
+    """discounted_rate of a service that costs `provider_rate` and sells at `rate`: its rates now,
+    or a history row's (the Updates page prices each row at its own rates)."""
+    cost = cost_rate(provider_rate=provider_rate, currency_factor=currency_factor)
     if fixed_rate_holds(custom_fixed_rate, cost=cost):
         price = custom_fixed_rate
     elif custom_markup_percent is not None:
         price = cost * (HUNDRED + custom_markup_percent) / HUNDRED
     else:
-        price = service.rate * (HUNDRED - discount_percent) / HUNDRED
+        price = rate * (HUNDRED - discount_percent) / HUNDRED
     return round_price_up(max(price, cost), conf.price_decimals())
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
-from catalog.models import Category, CustomRate, Service
-from catalog.pricing import customer_rate
+from catalog.models import Category, CustomRate, PriceHistory, Service, ServiceUpdate
+from catalog.pricing import customer_rate, rate_for_customer
 from orders.selectors import services_completion_times
 from panel.sql import table
 
@@ -95,13 +95,18 @@ def _service_columns() -> str:
 
 def services_search(services: QuerySet[Service], *, query: str) -> QuerySet[Service]:
     """`services` whose name contains `query`, or whose id is `query`."""
+    return services.filter(_service_matches(query))
+
+
+def _service_matches(query: str, *, through: str = "") -> Q:
+    """The condition of services_search, on the service at `through` (a lookup path, "service__")."""
     query = query.strip()
     if not query:
-        return services
-    condition = Q(name__icontains=query)
+        return Q()
+    condition = Q(**{f"{through}name__icontains": query})
     if query.isdigit() and len(query) < 19:
-        condition |= Q(pk=int(query))
-    return services.filter(condition)
+        condition |= Q(**{f"{through}pk": int(query)})
+    return condition
 
 
 @dataclass(frozen=True)
@@ -129,3 +134,59 @@ def price_list(*, customer: Any, query: str = "") -> list[PricedCategory]:
         priced = PricedService(service, customer_rate(service, customer), times.get(service.pk))
         groups[-1].services.append(priced)
     return groups
+
+
+@dataclass(frozen=True)
+class PricedUpdate:
+    entry: PriceHistory
+    rate: Decimal  # the customer's price per 1000 (per package) after the change
+    previous_rate: Decimal | None  # and before it; None for a service's first row
+
+
+def service_updates(
+    *, customer: Any, kind: ServiceUpdate | None = None, query: str = ""
+) -> QuerySet[PriceHistory]:
+    """The catalog's news as `customer` (a user or a visitor) may read it, newest first: rows of
+    PriceHistory customers are told of (kind not NONE), of services in visible categories of active
+    providers (removed and disabled ones included: that is the news), with the service, its
+    provider and the customer's custom rate in the same query (priced by priced_updates)."""
+    rows = (
+        PriceHistory.objects.exclude(kind=ServiceUpdate.NONE)
+        .filter(service__category__visible=True, service__provider__is_active=True)
+        .filter(_service_matches(query, through="service__"))
+        .select_related("service__provider")
+        .order_by("-changed_at", "-id")
+    )
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    customer_id = getattr(customer, "pk", None)
+    if customer_id is None:
+        return rows
+    return rows.annotate(
+        custom=FilteredRelation(
+            "service__custom_rates", condition=Q(service__custom_rates__customer_id=customer_id)
+        ),
+        custom_fixed_rate=F("custom__fixed_rate"),
+        custom_markup_percent=F("custom__markup_percent"),
+    )
+
+
+def priced_updates(entries: Any, *, customer: Any) -> list[PricedUpdate]:
+    """Each of `entries` (a page of service_updates) at `customer`'s price then: their discount or
+    custom rate (today's) applied to the row's own rates, as catalog.pricing prices. No query."""
+    discount = getattr(customer, "discount_percent", None) or Decimal(0)
+    priced = []
+    for entry in entries:
+        price = functools.partial(
+            rate_for_customer,
+            currency_factor=entry.service.provider.currency_factor,
+            discount_percent=discount,
+            custom_fixed_rate=getattr(entry, "custom_fixed_rate", None),
+            custom_markup_percent=getattr(entry, "custom_markup_percent", None),
+        )
+        previous = None
+        if entry.previous_rate is not None and entry.previous_provider_rate is not None:
+            previous = price(provider_rate=entry.previous_provider_rate, rate=entry.previous_rate)
+        rate = price(provider_rate=entry.provider_rate, rate=entry.rate)
+        priced.append(PricedUpdate(entry, rate, previous))
+    return priced

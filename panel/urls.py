@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from catalog import views as catalog_views
 from panel import views
 
 admin.site.site_header = "Reseller panel administration"
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("payments/", include("payments.urls")),
     path("services/", include("catalog.urls")),
+    path("updates/", catalog_views.updates_page, name="updates"),
     path("admin/dashboard/", admin.site.admin_view(views.admin_dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
 ]

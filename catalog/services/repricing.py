@@ -14,7 +14,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.models import Category, CategoryMapping, PriceChange, PriceHistory, PricingSettings, Service
+from catalog.history import event_row, rate_row
+from catalog.models import (
+    Category,
+    CategoryMapping,
+    PriceChange,
+    PriceHistory,
+    PricingSettings,
+    Service,
+    ServiceUpdate,
+)
 from catalog.pricing import default_markup_percent, markup_check, service_rate
 from panel.models import User
 from provider.models import Provider
@@ -35,23 +44,27 @@ def services_reprice(
 def _store_rates(rows: Iterable[Service], *, cause: PriceChange, by: User | None) -> int:
     now = timezone.now()
     changed = []
+    history = []
     default_markup = default_markup_percent()
     for service in rows:
         rate = service_rate(
             service, provider=service.provider, category=service.category, default_markup=default_markup
         )
         if rate != service.rate:
-            service.rate = rate
+            previous, service.rate = service.rate, rate
             service.updated_at = now
             changed.append(service)
+            history.append(
+                rate_row(
+                    service,
+                    previous_provider_rate=service.provider_rate,
+                    previous_rate=previous,
+                    cause=cause,
+                    by=by,
+                )
+            )
     Service.objects.bulk_update(changed, ["rate", "updated_at"], batch_size=BATCH)
-    PriceHistory.objects.bulk_create(
-        [
-            PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate, cause=cause, changed_by=by)
-            for s in changed
-        ],
-        batch_size=BATCH,
-    )
+    PriceHistory.objects.bulk_create(history, batch_size=BATCH)
     return len(changed)
 
 
@@ -119,16 +132,27 @@ def services_set_markup(
         )
 
 
-def services_set_enabled(*, services: QuerySet[Service], enabled: bool) -> int:
-    """Enables or disables `services`; returns how many changed.
+def services_set_enabled(*, services: QuerySet[Service], enabled: bool, by: User | None = None) -> int:
+    """Enables or disables `services`, each change in its history by `by`; returns how many changed.
 
     A service the provider dropped is never enabled: the provider would refuse its orders.
     """
     targets = services.exclude(enabled=enabled)
     if enabled:
         targets = targets.filter(dropped_at__isnull=True)
-    return Service.objects.filter(pk__in=targets.values("pk")).update(
-        enabled=enabled, updated_at=timezone.now()
+    with transaction.atomic():
+        # Locked so that the rows recorded are exactly the rows changed.
+        rows = list(Service.objects.select_for_update().filter(pk__in=targets.values("pk")).order_by("pk"))
+        Service.objects.filter(pk__in=[s.pk for s in rows]).update(enabled=enabled, updated_at=timezone.now())
+        service_record_enabled(services=rows, enabled=enabled, by=by)
+    return len(rows)
+
+
+def service_record_enabled(*, services: Iterable[Service], enabled: bool, by: User | None = None) -> None:
+    """Appends the history row of each of `services` having been enabled (or disabled) by `by`."""
+    kind = ServiceUpdate.ENABLED if enabled else ServiceUpdate.DISABLED
+    PriceHistory.objects.bulk_create(
+        [event_row(s, kind=kind, cause=PriceChange.STAFF, by=by) for s in services], batch_size=BATCH
     )
 
 

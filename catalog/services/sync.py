@@ -9,6 +9,8 @@ What an answer may change:
 - category: while the service sits where its provider category's mapping put it (a service an
   admin moved stays where it is);
 - a service missing from the answer is dropped: disabled, `dropped_at` set, never deleted.
+Each new, repriced, dropped, restored or guard-disabled service gets its history row
+(catalog.history), which the Updates page reads.
 
 Garbage changes nothing: an unreadable answer, a duplicate id, min > max, a negative or
 oversized number, or an empty list while we sell the provider's services refuses the whole
@@ -28,7 +30,16 @@ from django.utils import timezone
 
 from billing.money import RATE_DIGITS, RATE_PLACES, round_price_up
 from catalog import conf
-from catalog.models import Category, CategoryMapping, PriceChange, PriceHistory, Service, ServiceType
+from catalog.history import event_row, rate_row
+from catalog.models import (
+    Category,
+    CategoryMapping,
+    PriceChange,
+    PriceHistory,
+    Service,
+    ServiceType,
+    ServiceUpdate,
+)
 from catalog.pricing import default_markup_percent, service_rate
 from catalog.services.margin_guard import services_guard_margin
 from provider.client import ProviderError, ProviderService
@@ -44,6 +55,7 @@ MAX_RATE = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
 UNCATEGORISED = "Uncategorised"
 SHOWN_PROBLEMS = 5
 
+_ENABLED = {True: ServiceUpdate.ENABLED, False: ServiceUpdate.DISABLED}
 _TYPES = {type_.value.casefold(): ServiceType(type_) for type_ in ServiceType}
 # Fields an answer may change; compared before writing so that an unchanged service is not written.
 _SYNCED = [
@@ -181,10 +193,12 @@ def _mappings(provider: Provider, offers: list[ProviderService], result: SyncRes
 def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int]) -> SyncResult:
     result = SyncResult(provider=provider.name)
     now = timezone.now()
-    rates_changed: list[Service] = []
+    # (service, its provider rate and rate before; None when new)
+    rates_changed: list[tuple[Service, Decimal | None, Decimal | None]] = []
     risen: list[tuple[Service, Decimal]] = []  # (service, its previous provider rate)
     created: list[Service] = []
     updated: list[Service] = []
+    before_enabled: dict[int, bool] = {}
     known = {service.provider_service_id: service for service in Service.objects.filter(provider=provider)}
     mappings = _mappings(provider, offers, result)
     categories = Category.objects.in_bulk(set(mappings.values()) | {s.category_id for s in known.values()})
@@ -214,17 +228,18 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
         )
         if before is None:
             created.append(service)
-            rates_changed.append(service)
+            rates_changed.append((service, None, None))
             continue
         if service.dropped_at is not None:
             result.restored += 1
             service.dropped_at = None
             if service.disabled_by_drop:
                 service.enabled, service.disabled_by_drop = True, False
+        before_enabled[service.pk] = before["enabled"]
         if any(getattr(service, name) != value for name, value in before.items()):
             updated.append(service)
             if (service.provider_rate, service.rate) != (before["provider_rate"], before["rate"]):
-                rates_changed.append(service)
+                rates_changed.append((service, before["provider_rate"], before["rate"]))
             if service.enabled and service.provider_rate > before["provider_rate"]:
                 risen.append((service, before["provider_rate"]))
     # Before the writes: a guard that disables a service changes a row that is written anyway.
@@ -241,14 +256,19 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
         unique_fields=["provider", "provider_service_id"],
         update_fields=[*("category" if name == "category_id" else name for name in _SYNCED), "updated_at"],
     )
-    PriceHistory.objects.bulk_create(
-        [
-            PriceHistory(service=s, provider_rate=s.provider_rate, rate=s.rate, cause=PriceChange.SYNC)
-            for s in rates_changed
-        ],
-        batch_size=BATCH,
-    )
+    # After the guard: a service it disabled is no longer for sale, so its new rate is no news.
+    history = [
+        rate_row(s, previous_provider_rate=provider_rate, previous_rate=rate, cause=PriceChange.SYNC)
+        for s, provider_rate, rate in rates_changed
+    ]
+    history += [
+        event_row(s, kind=_ENABLED[s.enabled], cause=PriceChange.SYNC)
+        for s in updated
+        if s.enabled != before_enabled[s.pk]
+    ]
     gone = [s for s in known.values() if s.dropped_at is None and s.provider_service_id not in kept]
+    history += [event_row(s, kind=ServiceUpdate.REMOVED, cause=PriceChange.SYNC) for s in gone if s.enabled]
+    PriceHistory.objects.bulk_create(history, batch_size=BATCH)
     # Only a drop that disabled an enabled service is undone when the service comes back.
     Service.objects.filter(pk__in=[s.pk for s in gone if s.enabled]).update(
         enabled=False, disabled_by_drop=True, dropped_at=now, updated_at=now

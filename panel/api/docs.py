@@ -91,8 +91,10 @@ def php(url: str, fields: list[tuple[str, str]]) -> str:
 
 def _example_services(customer) -> dict[str, ExampleService]:
     """The customer's first service (in the Services page's order) of each type, so that the `add`
-    examples can be tried as shown."""
+    examples can be tried as shown; none for a visitor (None), who sees placeholder ids."""
     found: dict[str, ExampleService] = {}
+    if customer is None:
+        return found
     for service_type, pk, name in services_for(customer).values_list("type", "pk", "name"):
         found.setdefault(service_type, ExampleService(pk, name))
     return found
@@ -100,7 +102,8 @@ def _example_services(customer) -> dict[str, ExampleService]:
 
 def api_docs(*, url: str, customer, key: str | None = None) -> list[ActionDoc]:
     """Every action's forms, with examples calling `url` (the panel's own API address) with `key`
-    (a key just made, on the one response that shows it), else with KEY's placeholder."""
+    (a key just made, on the one response that shows it), else with KEY's placeholder; `customer`
+    None for a visitor."""
     services = _example_services(customer)
     docs = []
     for action in ACTIONS.values():

@@ -41,6 +41,19 @@ def provider(db, simulator: Simulator) -> Provider:
     return Provider.objects.create(name="HonestSim", api_url=simulator.url, api_key=KEY)
 
 
+@pytest.fixture
+def imported(provider: Provider) -> None:
+    """The simulator's catalog, imported once before the test."""
+    from catalog.services import catalog_sync
+
+    catalog_sync(provider=provider)
+
+
+def listed(provider_service_id: int) -> Service:
+    """The service the simulator lists under `provider_service_id`."""
+    return Service.objects.get(provider_service_id=provider_service_id)
+
+
 class Scripted:
     """A provider that answers every request with `body` (bytes as they are, anything else as JSON)."""
 

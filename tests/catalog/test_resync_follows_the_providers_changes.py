@@ -4,17 +4,9 @@ import pytest
 
 from catalog.models import Category, PriceHistory, Service
 from catalog.services import catalog_sync, services_move
+from tests.catalog.conftest import listed as service
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def imported(provider):
-    catalog_sync(provider=provider)
-
-
-def service(provider_service_id: int) -> Service:
-    return Service.objects.get(provider_service_id=provider_service_id)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("imported")]
 
 
 def test_a_changed_rate_reprices_the_service_and_is_kept_in_its_history(provider, simulator):

@@ -1,6 +1,6 @@
 """The pages of the customer site, for the tests that visit them all (login, CSP, phone width)."""
 
-# Ours: each needs a login.
+# Ours: each renders for a signed-in customer; each needs a login except PUBLIC_PAGES.
 CUSTOMER_PAGES = [
     "/dashboard/",
     "/orders/",
@@ -12,7 +12,12 @@ CUSTOMER_PAGES = [
     "/transactions/",
     "/account/",
     "/account/api/",
+    "/updates/",
 ]
+
+# Open to visitors too: the API documentation (only key management needs a login, in the view).
+PUBLIC_PAGES = ["/account/api/"]
+LOGIN_PAGES = [page for page in CUSTOMER_PAGES if page not in PUBLIC_PAGES]
 
 # allauth's, in our templates.
 ACCOUNT_PAGES = [

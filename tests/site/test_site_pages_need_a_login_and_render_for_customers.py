@@ -1,11 +1,11 @@
 import pytest
 
-from tests.site.pages import CUSTOMER_PAGES
+from tests.site.pages import CUSTOMER_PAGES, LOGIN_PAGES
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", CUSTOMER_PAGES)
+@pytest.mark.parametrize("url", LOGIN_PAGES)
 def test_a_visitor_is_sent_to_the_login_page(client, url):
     response = client.get(url)
     assert response.status_code == 302

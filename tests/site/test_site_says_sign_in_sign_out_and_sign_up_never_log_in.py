@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 import pytest
 from django.core.cache import cache
 
-from tests.site.pages import ACCOUNT_PAGES, CUSTOMER_PAGES
+from tests.site.pages import ACCOUNT_PAGES, CUSTOMER_PAGES, PUBLIC_PAGES
 
 OTHER_WORDING = re.compile(r"\b(log[ -]?in|log[ -]?out|logged|signup)\b", re.IGNORECASE)
 # The attributes a person reads or hears (a screen reader reads aria-label and title).
 READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "value"}
-SIGNED_OUT_PAGES = ["/login/", "/signup/", "/account/password/reset/"]
+SIGNED_OUT_PAGES = ["/login/", "/signup/", "/account/password/reset/", *PUBLIC_PAGES]
 
 
 class _Readable(HTMLParser):

@@ -32,3 +32,6 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["low_balance_below"].label = f"Balance falls below ({settings.PANEL_CURRENCY})"
+        line = self.instance.low_balance_below
+        if line is not None:  # stored to 5 places; the customer typed (and sees) cents
+            self.initial["low_balance_below"] = line.quantize(Decimal("0.01"))

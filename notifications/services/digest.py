@@ -7,11 +7,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.money import money_display
 from notifications.models import Notice, NoticeKind
+from orders.locks import LockNamespace
 from panel.emails import customer_email_send
 
 log = logging.getLogger(__name__)
@@ -65,29 +66,42 @@ def digest_body(notices: list[Notice]) -> str:
     return "\n\n".join(parts)
 
 
-def _claim_next(older_than: timedelta | None) -> list[Notice]:
-    """The pending notices of one customer, marked sent, committed: no other run sends them.
-    Empty when none is left (or every one left is being sent by another run)."""
+def _claim_next(older_than: timedelta | None, skip: set[int]) -> list[Notice]:
+    """The pending notices of one customer not in `skip`, marked sent, committed: no other run
+    sends them. Empty when none is left (or every customer left is being sent by another run).
+    Adds the customer, or any found busy, to `skip`."""
     pending = Notice.objects.filter(sent_at__isnull=True, failed=False)
     if older_than is not None:
         pending = pending.filter(created_at__lt=timezone.now() - older_than)
-    with transaction.atomic():
-        first = (
-            pending.select_for_update(skip_locked=True)
-            .order_by("customer_id", "id")
-            .only("customer_id")
+    while True:
+        customer_id = (
+            pending.exclude(customer_id__in=skip)
+            .order_by("customer_id")
+            .values_list("customer_id", flat=True)
             .first()
         )
-        if first is None:
+        if customer_id is None:
             return []
-        notices = list(
-            pending.select_for_update(of=("self",), skip_locked=True)
-            .filter(customer_id=first.customer_id)
-            .select_related("customer", "order__service", "payment")
-            .order_by("id")
-        )
-        Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(sent_at=timezone.now())
-    return notices
+        skip.add(customer_id)
+        with transaction.atomic():
+            # One sender per customer: row locks alone would let two senders each take a part of
+            # the customer's notices and send two e-mails.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_try_advisory_xact_lock(%s, %s)", [LockNamespace.CUSTOMER_DIGEST, customer_id]
+                )
+                if not cursor.fetchone()[0]:
+                    continue
+            notices = list(
+                pending.select_for_update(of=("self",))
+                .filter(customer_id=customer_id)
+                .select_related("customer", "order__service", "payment")
+                .order_by("id")
+            )
+            if not notices:
+                continue  # another run sent them as we looked
+            Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(sent_at=timezone.now())
+        return notices
 
 
 def _release(notices: list[Notice]) -> None:
@@ -110,8 +124,9 @@ def notices_send(*, older_than: timedelta | None = None, max_emails: int = 500) 
     """
     sent = 0
     refused: list[list[Notice]] = []
+    done: set[int] = set()
     for _ in range(max_emails):
-        notices = _claim_next(older_than)
+        notices = _claim_next(older_than, done)
         if not notices:
             break
         customer = notices[0].customer
@@ -124,7 +139,7 @@ def notices_send(*, older_than: timedelta | None = None, max_emails: int = 500) 
             refused.append(notices)
             continue
         sent += 1
-    # Released only now, so that this run does not claim them again at once.
+    # Released only after the run (which skips customers done already) for the next run.
     for notices in refused:
         _release(notices)
     return sent

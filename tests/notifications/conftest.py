@@ -13,8 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from notifications.services import preferences_update
-
 BOT_TOKEN = "123456:TEST-bot-token"
 
 
@@ -103,21 +101,3 @@ def bot_api(settings) -> Iterator[BotApi]:
     settings.ADMINS = [("Ops", "ops@example.com")]
     yield api
     api.close()
-
-
-@pytest.fixture
-def wants():
-    """wants(customer, completed=..., partial=..., canceled=..., payment=..., below=None): the
-    customer's choice of e-mails, saved as the Account page saves it."""
-
-    def choose(customer, *, completed=False, partial=False, canceled=False, payment=False, below=None):
-        return preferences_update(
-            customer_id=customer.pk,
-            order_completed=completed,
-            order_partial=partial,
-            order_canceled=canceled,
-            payment_credited=payment,
-            low_balance_below=below,
-        )
-
-    return choose

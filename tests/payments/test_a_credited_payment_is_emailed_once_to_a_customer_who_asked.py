@@ -8,27 +8,16 @@ import pytest
 from django.core import mail
 
 from notifications.models import Notice, NoticeKind
-from notifications.services import notices_send, preferences_update
+from notifications.services import notices_send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _wants_payments(customer, wanted: bool) -> None:
-    preferences_update(
-        customer_id=customer.pk,
-        order_completed=False,
-        order_partial=False,
-        order_canceled=False,
-        payment_credited=wanted,
-        low_balance_below=None,
-    )
-
-
 @pytest.mark.parametrize("gateway", ["stripe"], indirect=True)
-def test_a_credited_payment_is_told_once_to_a_customer_who_asked_only(gateway, make_customer):
+def test_a_credited_payment_is_told_once_to_a_customer_who_asked_only(gateway, make_customer, wants):
     asked, silent = make_customer(funds=0), make_customer(funds=0)
-    _wants_payments(asked, True)
-    _wants_payments(silent, False)
+    wants(asked, payment=True)
+    wants(silent, completed=True)
     payment, other = gateway.start(asked, "12.34"), gateway.start(silent, "5.00")
 
     delivery = gateway.pay(payment)

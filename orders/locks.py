@@ -17,3 +17,6 @@ class LockNamespace(IntEnum):
     # A provider's polling round, so that two rounds never poll one provider at once
     # (orders.services.polling).
     PROVIDER_POLL = 7402
+    # A customer's digest e-mail being claimed, so that two senders never split one customer's
+    # notices into two e-mails (notifications.services.digest).
+    CUSTOMER_DIGEST = 7403

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "orders",
     "webhooks",
     "payments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +321,14 @@ WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
 # Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own
 # network). Development only: in production a customer could use it to reach internal services.
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", DEBUG)
+
+# --- Notifications: customers' digest e-mails, staff alerts on Telegram -----------------------------
+# Days the sent notices are kept.
+NOTIFICATIONS_KEEP_DAYS = env.int("NOTIFICATIONS_KEEP_DAYS", 30, min=1)
+# Staff alerts go to Telegram too when both are set: a bot's token (from @BotFather) and the chats.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_CHAT_IDS = env.list("TELEGRAM_CHAT_IDS", [])
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", "https://api.telegram.org")
 
 # --- Payment gateways (payments/gateways/): each is offered only when its secrets are set ---------
 # Seconds to connect to a gateway, and to wait for its answer (the whole answer within the two).

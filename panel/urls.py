@@ -27,6 +27,7 @@ urlpatterns = [
     path("signup/", account_views.signup, name="signup"),
     path("account/", views.account, name="account"),
     path("account/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/", include("notifications.urls")),
     path("account/", include("allauth.urls")),
     path("orders/", include("orders.urls")),
     path("", include("billing.urls")),

@@ -58,16 +58,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
+    return account_page(request)
+
+
+def account_page(request: HttpRequest, *, notification_form=None, status: int = 200) -> HttpResponse:
+    """The Account page; `notification_form` is a refused notifications form to show with its errors."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+
+    from notifications.forms import PreferencesForm
+    from notifications.services import preferences_of
 
     kinds = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
     context = {
         "emails": list(EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")),
         "totp": Authenticator.Type.TOTP in kinds,
         "recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
+        "notification_form": notification_form
+        or PreferencesForm(instance=preferences_of(customer_id=request.user.pk)),
     }
-    return render(request, "account/overview.html", context)
+    return render(request, "account/overview.html", context, status=status)
 
 
 @login_required

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
 from billing.money import money_number
+from notifications.services import staff_alert_send
 from provider.client import (
     Balance,
     ProviderBadAnswer,
@@ -135,11 +135,11 @@ def _balance_store(provider: Provider, balance: Balance) -> Balance:
         log.warning(
             "provider %s: balance %s below %s", provider.name, balance.amount, provider.low_balance_threshold
         )
-        mail_admins(
-            f"Provider {provider.name}: balance low ({balance.amount} {balance.currency})",
-            f"The balance of {provider.name} is {balance.amount} {balance.currency}, below the threshold of "
-            f"{provider.low_balance_threshold}. Orders will be refused by the provider once it runs out: "
-            "add funds with the provider.",
+        staff_alert_send(
+            subject=f"Provider {provider.name}: balance low ({balance.amount} {balance.currency})",
+            text=f"The balance of {provider.name} is {balance.amount} {balance.currency}, below the "
+            f"threshold of {provider.low_balance_threshold}. Orders will be refused by the provider once "
+            "it runs out: add funds with the provider.",
         )
     return balance
 

@@ -192,6 +192,26 @@ def make_customer(db):
 
 
 @pytest.fixture
+def wants():
+    """wants(customer, completed=..., partial=..., canceled=..., payment=..., below=None): the
+    customer's choice of e-mails, saved as the Account page saves it."""
+
+    from notifications.services import preferences_update
+
+    def choose(customer, *, completed=False, partial=False, canceled=False, payment=False, below=None):
+        return preferences_update(
+            customer_id=customer.pk,
+            order_completed=completed,
+            order_partial=partial,
+            order_canceled=canceled,
+            payment_credited=payment,
+            low_balance_below=below,
+        )
+
+    return choose
+
+
+@pytest.fixture
 def make_reseller(make_customer):
     """make_reseller(funds="100"): a customer with `funds` and an API key, as a
     tests.reseller_apis.Reseller (the customer and the key in clear)."""

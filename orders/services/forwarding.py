@@ -17,11 +17,11 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import mail_admins
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from notifications.services import staff_alert_send
 from orders.errors import IDEMPOTENCY_KEY_REUSED
 from orders.models import Order, OrderEvent, Submission
 from orders.services.operations import order_reject_and_refund
@@ -304,9 +304,9 @@ def _requeue(
 
 def _tell_admins_once_an_hour(order: Order, reason: str, kind: str) -> None:
     if cache.add(f"orders:alert:{order.provider_id}:{kind}", 1, timeout=3600):
-        mail_admins(
-            f"Provider {order.provider.name} is refusing orders for now",
-            f"Order {order.pk} and maybe others are waiting: {reason}\n"
+        staff_alert_send(
+            subject=f"Provider {order.provider.name} is refusing orders for now",
+            text=f"Order {order.pk} and maybe others are waiting: {reason}\n"
             "They are retried with back-off. See the orders needing attention in the admin.",
         )
 

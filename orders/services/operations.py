@@ -7,6 +7,7 @@ from collections.abc import Collection
 from django.db import IntegrityError, transaction
 
 from billing.services import ledger_refund
+from notifications.services import notices_record_orders
 from orders.errors import OrderRefused
 from orders.models import FINAL, CancelState, Order, OrderEvent, Submission
 from provider.statuses import OrderStatus
@@ -34,6 +35,7 @@ def order_reject_and_refund(
         OrderEvent.objects.create(order=order, message=event, shown=OrderStatus.CANCELED.label)
         # Neither queued nor sending is shown as under way: the customer saw Pending.
         webhook_events_record(changes=[OrderStatusChange(order=order, previous_status=OrderStatus.PENDING)])
+        notices_record_orders(orders=[order])
     return True
 
 
@@ -114,5 +116,6 @@ def order_cancel_and_refund(*, order_id: int, actor, reason: str) -> Order:
             shown=OrderStatus.CANCELED.label,
         )
         webhook_events_record(changes=[change])
+        notices_record_orders(orders=[order])
     order.refresh_from_db()
     return order

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, refund_for
 from billing.services import ledger_refund_many
+from notifications.services import notices_record_orders, notices_send_soon
 from orders.models import FINAL, SHOWN_CANCEL_NOT_DONE, CancelState, Order, OrderEvent, Submission
 from orders.services.waiting import orders_release_waiting
 from provider.calls import Job, ProviderCalls, is_rate_limited
@@ -48,6 +49,7 @@ class PollReport:
     changed: int = 0
     refunds: int = 0
     flagged: int = 0
+    notices: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -129,9 +131,12 @@ def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
         report.changed += applied.changed
         report.refunds += applied.refunds
         report.flagged += applied.flagged
+        report.notices += applied.notices
 
     # Run even for no chunk, so that a round's own queries are the same whatever its size.
     ProviderCalls(provider, share=BACKGROUND_SHARE).run(next_jobs, expected=len(chunks))
+    if report.notices:
+        notices_send_soon()  # once the round is over: one digest per customer for all its chunks
     return report
 
 
@@ -140,6 +145,7 @@ class Applied:
     changed: int = 0
     refunds: int = 0
     flagged: int = 0
+    notices: int = 0
 
 
 def _refund_due(order: Order, status: str, remains: int | None) -> Decimal:
@@ -229,6 +235,10 @@ def orders_apply_statuses(
         OrderEvent.objects.bulk_create(events)
         # Two queries at most, no network: the deliveries are sent by a task once this commits.
         webhook_events_record(changes=changes)
+        # One query, none without a final order; sent by the caller (a round: once it is over).
+        applied.notices = notices_record_orders(
+            orders=[change.order for change in changes if change.order.status in FINAL], send=False
+        )
         _release_links_of(orders=[change.order for change in changes if change.order.status in FINAL])
     return applied
 

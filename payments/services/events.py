@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from billing.money import MAX_AMOUNT, ZERO, money_display
 from billing.services import ledger_payment_deposit, ledger_payment_reverse
+from notifications.services import notices_record_payment
 from payments.gateways import gateway_for
 from payments.gateways.base import EventKind, Gateway, GatewayError, GatewayEvent
 from payments.models import CREDITED_STATES, EventOutcome, Payment, PaymentEvent, PaymentState
@@ -86,6 +87,7 @@ def _paid(payment: Payment, event: GatewayEvent) -> tuple[EventOutcome, str]:
         _flag(payment, note)
         return EventOutcome.REFUSED, note
     ledger_payment_deposit(payment=payment)
+    notices_record_payment(payment=payment)  # in this transaction; e-mailed once it commits
     payment.state = PaymentState.PAID
     payment.paid_at = timezone.now()
     note = ""

@@ -189,6 +189,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["provider", "category", "type", "enabled", DroppedFilter]
     list_select_related = ["provider", "category"]
     search_fields = ["name", "provider_name", "provider_category"]
+    autocomplete_fields = ["backup_service"]
     list_per_page = 100
     inlines = [PriceHistoryInline, CustomRateInline]
     readonly_fields = [
@@ -199,6 +200,7 @@ class ServiceAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "description", "category", "enabled", "position"]}),
         ("Price", {"fields": ["markup_percent", "fixed_rate", *_PRICE_FIELDS]}),
+        ("Failover", {"fields": ["backup_service"]}),
         ("From the provider", {"fields": [f for f in readonly_fields if f not in _PRICE_FIELDS]}),
     ]
     actions = ["set_markup", "enable", "disable", "move_to_category", "reprice", "export_csv"]

@@ -96,6 +96,20 @@ class Service(models.Model):
     rate = RateField(default=0)
     enabled = models.BooleanField(default=True)
     position = models.IntegerField(default=0)
+    # Failover (docs/provider.md): another provider's service of the same type that takes new orders
+    # when this one's provider refuses for its balance or rate limit, or cannot be reached.
+    backup_service = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="backup_for",
+        verbose_name="backup service",
+        help_text=(
+            "Another provider's service of the same type. Orders go there, at its cost and at this "
+            "service's price, while this provider refuses for its balance or rate limit or cannot be reached."
+        ),
+    )
     # Set when the provider's list stopped naming the service; it is disabled, not deleted.
     dropped_at = models.DateTimeField(null=True, blank=True)
     # True when the drop is what disabled it: if the provider lists it again, it is enabled
@@ -115,6 +129,9 @@ class Service(models.Model):
             ),
             models.CheckConstraint(condition=Q(markup_percent__gte=0), name="service_markup_not_negative"),
             models.CheckConstraint(condition=Q(fixed_rate__gte=0), name="service_fixed_rate_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(backup_service=models.F("pk")), name="service_backup_not_itself"
+            ),
         ]
         indexes = [models.Index(fields=["enabled", "category"], name="service_enabled_category")]
 
@@ -141,12 +158,25 @@ class Service(models.Model):
             and self.min_quantity > self.max_quantity
         ):
             errors["max_quantity"] = ValidationError("The maximum is below the minimum.")
+        backup_error = self._backup_error()
+        if backup_error:
+            errors["backup_service"] = ValidationError(backup_error)
         if self.enabled and self.dropped_at is not None:
             errors["enabled"] = ValidationError(
                 "The provider no longer lists this service: it cannot be enabled until a sync finds it again."
             )
         if errors:
             raise ValidationError(errors)
+
+    def _backup_error(self) -> str | None:
+        backup = self.backup_service
+        if backup is None:
+            return None
+        if backup.provider_id == self.provider_id:
+            return "The backup must be another provider's service: this provider is the one that fails."
+        if backup.type != self.type:
+            return f"The backup must be of the same type ({self.type}); it is {backup.type}."
+        return None
 
     @property
     def service_type(self) -> ServiceType:

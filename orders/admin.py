@@ -95,6 +95,8 @@ class OrderAdmin(admin.ModelAdmin):
         "link_short",
         "quantity",
         "charge_shown",
+        "margin_shown",
+        "served_by_shown",
         "status_shown",
         "created_shown",
     ]
@@ -107,10 +109,10 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
     ]
     search_fields = ["=id", "link", "=provider_order_id", "customer__email"]
-    list_select_related = ["customer", "service"]
+    list_select_related = ["customer", "service", "provider"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [field.name for field in Order._meta.fields]
+    readonly_fields = [*(field.name for field in Order._meta.fields), "margin_shown"]
     inlines = [LedgerInline, EventInline]
     actions = ["poll_now"]
     change_form_template = "admin/orders/order/change_form.html"
@@ -141,6 +143,19 @@ class OrderAdmin(admin.ModelAdmin):
         if not order.refunded:
             return money_display(order.charge)
         return format_html("{}<br>{} refunded", money_display(order.charge), money_display(order.refunded))
+
+    @admin.display(description="margin")
+    def margin_shown(self, order):
+        # The provider's charge comes with polling: until then the margin is not known.
+        return "—" if order.margin is None else money_display(order.margin)
+
+    @admin.display(description="served by", ordering="provider__name")
+    def served_by_shown(self, order):
+        # The provider that has the order: its service's backup's after a failover.
+        name = cut_short(order.provider.name, 16)
+        if order.served_by_id is None:
+            return name
+        return format_html("{}<br><small>backup</small>", name)
 
     @admin.display(description="status", ordering="status")
     def status_shown(self, order):

@@ -105,8 +105,18 @@ class Order(models.Model):
     charge = AmountField()
     # How much of `charge` went back (the ledger's refund entry); at most `charge`.
     refunded = AmountField(default=0)
-    # What the provider billed us, in the panel's currency (its `charge` x the currency factor).
+    # What the provider billed us, in the panel's currency (its `charge` x the currency factor):
+    # information, never a ledger entry. After a failover, the backup's.
     cost = AmountField(null=True, blank=True)
+    # The service the order was sent to when it is not `service`: its backup, after a failover
+    # (docs/provider.md). `provider` is then the backup's provider, which polling, cancels and
+    # refills ask; the customer's price stays `service`'s.
+    served_by = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # An `add` of it went without a clear answer once (it was sent again with its key): it may
+    # exist at its provider, so it never fails over to another.
+    maybe_placed = models.BooleanField(default=False)
 
     submission = models.CharField(max_length=10, choices=Submission.choices, default=Submission.QUEUED)
     status = models.CharField(max_length=12, choices=OrderStatus.choices, default=OrderStatus.PENDING)
@@ -205,6 +215,17 @@ class Order(models.Model):
     def charged(self):
         """What the customer paid in the end: charge less refunds."""
         return self.charge - self.refunded
+
+    @property
+    def sent_service(self):
+        """The service whose provider id the `add` names: the backup after a failover."""
+        return self.served_by or self.service
+
+    @property
+    def margin(self):
+        """What the order left us: what the customer paid less what the provider billed; None
+        until the provider says its charge."""
+        return None if self.cost is None else self.charged - self.cost
 
 
 # The customer's history lines for cancels (OrderEvent.shown); statuses show their own labels.

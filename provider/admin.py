@@ -36,6 +36,7 @@ class ProviderForm(forms.ModelForm):
             "max_in_flight",
             "calls_per_second",
             "honours_idempotency_keys",
+            "failover_after",
         ]
 
     def clean_default_markup_percent(self):
@@ -76,6 +77,7 @@ class ProviderAdmin(admin.ModelAdmin):
         "low_balance_alerted",
         "throttled_rate",
         "throttled_at",
+        "unreachable_since",
     ]
 
     change_form_template = "provider/admin/provider_change_form.html"

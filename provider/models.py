@@ -76,6 +76,20 @@ class Provider(models.Model):
     # from `throttled_at` (provider.calls.effective_rate): additive increase, multiplicative decrease.
     throttled_rate = models.FloatField(null=True, blank=True, editable=False)
     throttled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Failover (docs/provider.md): new orders of a service with a backup go to the backup once this
+    # provider has refused connections for this long. Counted from `unreachable_since`.
+    failover_after = models.PositiveIntegerField(
+        "fail over after (seconds)",
+        default=300,
+        validators=[MaxValueValidator(7 * 24 * 3600)],
+        help_text=(
+            "How long this provider may be unreachable (no connection at all) before orders of a "
+            "service with a backup go to the backup. A refusal for its balance or its rate limit "
+            "fails over at once; an add without a clear answer never does."
+        ),
+    )
+    # The first failed connection of an unbroken run of them; any answer clears it (forwarding).
+    unreachable_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -46,6 +47,19 @@ def provider_client(provider: Provider) -> ProviderClient:
             )
             _clients[key] = client
         return client
+
+
+def provider_unreachable_since(*, provider_id: int) -> datetime:
+    """Notes a failed connection to the provider; returns since when it has been unreachable."""
+    Provider.objects.filter(pk=provider_id, unreachable_since__isnull=True).update(
+        unreachable_since=timezone.now()
+    )
+    return Provider.objects.values_list("unreachable_since", flat=True).get(pk=provider_id)
+
+
+def provider_reached(*, provider_id: int) -> None:
+    """Notes that the provider answered: it is no longer unreachable (failover stops for new orders)."""
+    Provider.objects.filter(pk=provider_id, unreachable_since__isnull=False).update(unreachable_since=None)
 
 
 def provider_ensure_default(*, api_url: str, api_key: str, name: str = "Default provider") -> Provider:

@@ -5,6 +5,9 @@ call: no network call runs inside a transaction, and two workers can never send 
 An `add` whose outcome is unknown is never sent again automatically, except to a provider that
 honours idempotency keys: every `add` carries the order's own key, and such a provider answers a
 repeat with the order it placed first, so the re-send is safe (docs/design.md rule 3).
+
+An order its provider refused for a reason that may pass, or could not reach for long enough,
+fails over to its service's backup (orders.services.failover).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -21,15 +24,17 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from catalog.models import Service
 from notifications.services import staff_alert_send
 from orders.errors import IDEMPOTENCY_KEY_REUSED
 from orders.models import Order, OrderEvent, Submission
+from orders.services.failover import FAILOVER_REFUSALS, order_backup, order_fail_over
 from orders.services.operations import order_reject_and_refund
 from orders.services.waiting import orders_release_waiting
 from provider.calls import Job, ProviderCalls, is_rate_limited
 from provider.client import ProviderClient, ProviderError, ProviderRefused, ProviderUnreachable
 from provider.models import Provider
-from provider.services import provider_client
+from provider.services import provider_client, provider_reached, provider_unreachable_since
 from provider.statuses import OrderStatus
 
 log = logging.getLogger(__name__)
@@ -46,6 +51,9 @@ MAX_BACKOFF = timedelta(hours=1)
 RESEND_BACKOFF = timedelta(seconds=10)
 MAX_RESEND_BACKOFF = timedelta(minutes=5)
 _FORWARD_LOCK = 7404  # advisory lock namespace: (7404, provider id), one forwarding run per provider
+# Orders at a provider that answers a repeated key with the first order: they go again with it.
+_HONOURED = Q(provider__honours_idempotency_keys=True)
+_ORDER_WITH = ("service", "provider", "served_by")  # what an `add` and its settling read
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -75,15 +83,18 @@ def order_submit(*, order_id: int) -> str | None:
     with transaction.atomic():
         if not _claim(order_id):
             return None
-    order = Order.objects.select_related("service", "provider").get(pk=order_id)
-    return _settle(order, _add(provider_client(order.provider), order))
+    order = Order.objects.select_related(*_ORDER_WITH).get(pk=order_id)
+    answer = _add(provider_client(order.provider), order)
+    if not isinstance(answer, ProviderUnreachable) and order.provider.unreachable_since is not None:
+        provider_reached(provider_id=order.provider_id)
+    return _settle(order, answer)
 
 
 def _add(client: ProviderClient, order: Order) -> int | ProviderError:
     """The `add` call alone: no database, safe in any thread. A failure is returned, not raised."""
     try:
         return client.add(
-            service=order.service.provider_service_id, idempotency_key=order.forward_key, **order.params
+            service=order.sent_service.provider_service_id, idempotency_key=order.forward_key, **order.params
         )
     except ProviderError as error:
         return error
@@ -98,13 +109,23 @@ def _settle(order: Order, answer: int | ProviderError) -> str:
             return _mark_unknown(order, f"The provider holds another order under this order's key: {answer}")
         if answer.permanent:
             return _reject(order, answer.message)
+        if answer.kind in FAILOVER_REFUSALS and (backup := order_backup(order=order)) is not None:
+            return _fail_over(order, backup, f"{order.provider.name} refused it for now: {answer.message}")
         if is_rate_limited(answer):
             # Not placed, and the provider's pace is halved for every worker (provider.calls):
             # the order goes again at once, at the slower pace, without an alert.
             return _requeue(order, f"Provider asked to slow down: {answer.message}", alert=None, at_once=True)
         return _requeue(order, f"Provider refused for now: {answer.message}", alert=answer.kind)
     if isinstance(answer, ProviderUnreachable):
-        return _requeue(order, f"Provider not reached: {answer}", alert=None)
+        # Nothing was sent: safe to send elsewhere once the provider has been down long enough.
+        since = provider_unreachable_since(provider_id=order.provider_id)
+        backup = order_backup(order=order)
+        fail_over_at = since + timedelta(seconds=order.provider.failover_after)
+        if backup is not None and timezone.now() >= fail_over_at:
+            reason = f"{order.provider.name} not reached since {since:%H:%M:%S} UTC ({answer})"
+            return _fail_over(order, backup, reason)
+        not_after = fail_over_at if backup is not None else None
+        return _requeue(order, f"Provider not reached: {answer}", alert=None, not_after=not_after)
     if isinstance(answer, ProviderError):
         if order.provider.honours_idempotency_keys:
             return _requeue(
@@ -144,7 +165,7 @@ def _claim_batch(provider_id: int, count: int) -> list[Order]:
         ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         return []
-    return list(Order.objects.select_related("service", "provider").filter(pk__in=ids).order_by("pk"))
+    return list(Order.objects.select_related(*_ORDER_WITH).filter(pk__in=ids).order_by("pk"))
 
 
 @dataclass
@@ -192,6 +213,8 @@ def orders_forward(*, provider_id: int) -> ForwardRun | None:
 def _forward_run(provider: Provider, run: ForwardRun, *, until: float) -> None:
     client = provider_client(provider)
     answered: list[tuple[Order, int]] = []  # sent, written together after each batch of answers
+    # Whether the provider is marked unreachable: an answer then clears the mark, once.
+    down = [provider.unreachable_since is not None]
 
     def next_jobs(count: int) -> list[Job]:
         return [
@@ -200,6 +223,11 @@ def _forward_run(provider: Provider, run: ForwardRun, *, until: float) -> None:
         ]
 
     def done(order: Order, answer: int | ProviderError) -> None:
+        if isinstance(answer, ProviderUnreachable):
+            down[0] = True  # _settle marks it
+        elif down[0]:
+            provider_reached(provider_id=provider.pk)
+            down[0] = False
         if isinstance(answer, int):
             answered.append((order, answer))
         else:
@@ -283,16 +311,30 @@ def _reject(order: Order, reason: str) -> str:
 
 
 def _requeue(
-    order: Order, reason: str, *, alert: str | None, at_once: bool = False, resend: bool = False
+    order: Order,
+    reason: str,
+    *,
+    alert: str | None,
+    at_once: bool = False,
+    resend: bool = False,
+    not_after: datetime | None = None,
 ) -> str:
+    """`resend`: the `add` had no clear answer, so the order may be placed (never fails over).
+    `not_after`: the next try is no later than this (when it may fail over)."""
     if at_once:
         retry_at = timezone.now()
     else:
         attempts = Order.objects.filter(pk=order.pk).values_list("submit_attempts", flat=True).first() or 1
         retry_at = timezone.now() + (_resend_backoff if resend else _backoff)(attempts)
+    if not_after is not None:
+        retry_at = min(retry_at, not_after)
     with transaction.atomic():
         updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
-            submission=Submission.QUEUED, next_attempt_at=retry_at, error=reason, claimed_at=None
+            submission=Submission.QUEUED,
+            next_attempt_at=retry_at,
+            error=reason,
+            claimed_at=None,
+            **({"maybe_placed": True} if resend else {}),
         )
         if updated:
             OrderEvent.objects.create(order=order, message=f"{reason}; next try at {retry_at:%H:%M:%S} UTC")
@@ -302,19 +344,27 @@ def _requeue(
     return Submission.QUEUED
 
 
-def _tell_admins_once_an_hour(order: Order, reason: str, kind: str) -> None:
+def _tell_admins_once_an_hour(
+    order: Order, reason: str, kind: str, *, then: str = "They are retried with back-off."
+) -> None:
     if cache.add(f"orders:alert:{order.provider_id}:{kind}", 1, timeout=3600):
         staff_alert_send(
             subject=f"Provider {order.provider.name} is refusing orders for now",
             text=f"Order {order.pk} and maybe others are waiting: {reason}\n"
-            "They are retried with back-off. See the orders needing attention in the admin.",
+            f"{then} See the orders needing attention in the admin.",
         )
+
+
+def _fail_over(order: Order, backup: Service, reason: str) -> str:
+    if order_fail_over(order=order, backup=backup, reason=reason):
+        _tell_admins_once_an_hour(order, reason, "failover", then="New orders go to their services' backups.")
+    return Submission.QUEUED
 
 
 def _mark_unknown(order: Order, reason: str) -> str:
     with transaction.atomic():
         updated = Order.objects.filter(pk=order.pk, submission=Submission.SENDING).update(
-            submission=Submission.UNKNOWN, error=reason, flagged=True
+            submission=Submission.UNKNOWN, error=reason, flagged=True, maybe_placed=True
         )
         if updated:
             OrderEvent.objects.create(
@@ -331,18 +381,22 @@ def orders_sweep() -> tuple[int, list[int]]:
     same key. Returns (how many became unknown, the ids to queue)."""
     now = timezone.now()
     released = orders_release_waiting()
-    honoured = Q(provider__honours_idempotency_keys=True)
     resent = _orders_resend_with_their_keys(now)
     stuck = list(
         Order.objects.filter(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
-        .exclude(honoured)
+        .exclude(_HONOURED)
         .values_list("pk", flat=True)
     )
     for order_id in stuck:
         with transaction.atomic():
             updated = Order.objects.filter(
                 pk=order_id, submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
-            ).update(submission=Submission.UNKNOWN, flagged=True, error="The worker sending it went silent")
+            ).update(
+                submission=Submission.UNKNOWN,
+                flagged=True,
+                maybe_placed=True,
+                error="The worker sending it went silent",
+            )
             if updated:
                 OrderEvent.objects.create(
                     order_id=order_id,
@@ -367,7 +421,6 @@ def _orders_resend_with_their_keys(now) -> list[int]:
     """Queues again, at a provider that honours idempotency keys, the orders stuck in `sending` and
     those whose outcome is unknown (the flag may have been turned on since): the same key makes the
     re-send place nothing new if the first `add` was placed. Never at another provider."""
-    honoured = Q(provider__honours_idempotency_keys=True)
     stuck = Q(submission=Submission.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
     ids: list[int] = []
     with transaction.atomic():
@@ -377,7 +430,7 @@ def _orders_resend_with_their_keys(now) -> list[int]:
             ("Its outcome was unknown", Q(submission=Submission.UNKNOWN)),
         ):
             rows = list(
-                Order.objects.filter(which, honoured)
+                Order.objects.filter(which, _HONOURED)
                 .exclude(status=OrderStatus.CANCELED)
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:10_000]
@@ -387,6 +440,7 @@ def _orders_resend_with_their_keys(now) -> list[int]:
                 next_attempt_at=None,
                 claimed_at=None,
                 flagged=False,
+                maybe_placed=True,
                 updated_at=now,
                 error=f"{reason}; sent again with the same idempotency key",
             )

@@ -60,3 +60,39 @@ def resolver(make_staff) -> User:
     return make_staff(
         "orders.view_order", "orders.view_orderevent", "orders.resolve_order", "billing.view_ledgerentry"
     )
+
+
+@pytest.fixture
+def backup_simulator():
+    """A second provider's simulator, as `simulator` is (another seed, so other rates)."""
+    from provider.simulator import Simulator
+
+    with Simulator("backup-sim-key", seed=5, time_scale=0, partial_share=0, cancel_share=0) as sim:
+        yield sim
+
+
+@pytest.fixture
+def backup_provider(db, backup_simulator):
+    """A provider row pointing at `backup_simulator`, whose currency is worth 1.5 of ours."""
+    from provider.models import Provider
+
+    return Provider.objects.create(
+        name="Backup",
+        api_url=backup_simulator.url,
+        api_key=backup_simulator.key,
+        currency_factor=Decimal("1.5"),
+    )
+
+
+@pytest.fixture
+def backup_service(default_service, backup_provider):
+    """The backup provider's Default service, set as `default_service`'s backup."""
+    from catalog.models import Service, ServiceType
+    from catalog.services import catalog_sync
+
+    catalog_sync(provider=backup_provider)
+    backup = Service.objects.filter(provider=backup_provider, type=ServiceType.DEFAULT, enabled=True).first()
+    default_service.backup_service = backup
+    default_service.full_clean()
+    default_service.save(update_fields=["backup_service"])
+    return backup

@@ -29,7 +29,7 @@ WHERE o.id = h.id
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_pricehistory_cause_and_changed_by'),
+        ('catalog', '0008_service_backup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

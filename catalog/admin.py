@@ -44,7 +44,7 @@ from catalog.services import (
     services_set_enabled,
     services_set_markup,
 )
-from panel.admin_parts import ReadOnlyAdmin, ReadOnlyInline, bulk_action_page
+from panel.admin_parts import ReadOnlyAdmin, ReadOnlyInline, bulk_action_page, short_time
 from provider.models import Provider
 
 _PRICE_FIELDS = ("rate", "cost_shown", "provider_rate")
@@ -153,14 +153,30 @@ class PriceHistoryAdmin(ReadOnlyAdmin):
     and the admin appended them: viewed, never added, edited or deleted. "Update" is what the
     customers' Updates page says of the row (empty: not shown there)."""
 
+    # The provider rates are on each row's page: with them the list is wider than 1280 px.
     list_display = [
-        "changed_at", "service", "kind", "previous_rate", "rate", "provider_rate", "cause", "changed_by",
+        "changed_shown", "service", "kind", "previous_rate_shown", "rate_shown", "cause", "changed_by",
     ]  # fmt: skip
     list_filter = ["kind", "cause", "service__provider"]
     list_select_related = ["service", "changed_by"]
     search_fields = ["service__name", "changed_by__email"]
     date_hierarchy = "changed_at"
-    fields = list_display
+    fields = [
+        "changed_at", "service", "kind", "previous_rate", "rate", "previous_provider_rate", "provider_rate",
+        "cause", "changed_by",
+    ]  # fmt: skip
+
+    @admin.display(description="changed at", ordering="changed_at")
+    def changed_shown(self, entry: PriceHistory) -> str:
+        return short_time(entry.changed_at)
+
+    @admin.display(description="previous rate")
+    def previous_rate_shown(self, entry: PriceHistory) -> str:
+        return "-" if entry.previous_rate is None else show(entry.previous_rate)
+
+    @admin.display(description="our rate", ordering="rate")
+    def rate_shown(self, entry: PriceHistory) -> str:
+        return show(entry.rate)
 
 
 class DroppedFilter(admin.SimpleListFilter):

@@ -19,5 +19,6 @@ def import_disabled() -> bool:
 
 
 def price_list_public() -> bool:
-    """True: visitors who are not signed in may see the price list (at undiscounted rates)."""
+    """True: visitors who are not signed in may see the price list and the Updates page (at
+    undiscounted rates)."""
     return bool(getattr(settings, "PRICE_LIST_PUBLIC", False))

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from catalog.models import PriceHistory, ServiceUpdate
 from tests.catalog.conftest import listed
+from tests.migrating import migrate_to, migrate_to_latest
 
 BEFORE = [("catalog", "0005_pricehistory_cause_and_changed_by")]
 AFTER = [("catalog", "0009_pricehistory_kind_and_previous_rates")]
@@ -17,15 +17,11 @@ AFTER = [("catalog", "0009_pricehistory_kind_and_previous_rates")]
 ROWS = [(4, "0.90", "1.17"), (3, "1.20", "1.56"), (2, "1.25", "1.56"), (1, "1.00", "1.30")]
 
 
-def _migrate(targets) -> None:
-    MigrationExecutor(connection).migrate(targets)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migration_0009_reads_each_row_against_the_one_before_it(imported):
     one, two = listed(1), listed(2)
     try:
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM catalog_pricehistory")
             for days, provider_rate, rate in ROWS:
@@ -41,7 +37,7 @@ def test_migration_0009_reads_each_row_against_the_one_before_it(imported):
                 [two.pk],
             )
 
-        _migrate(AFTER)
+        migrate_to(AFTER)
 
         rows = PriceHistory.objects.filter(service=one).order_by("changed_at")
         assert [(row.kind, row.previous_provider_rate, row.previous_rate) for row in rows] == [
@@ -52,4 +48,4 @@ def test_migration_0009_reads_each_row_against_the_one_before_it(imported):
         ]
         assert PriceHistory.objects.get(service=two).kind == ServiceUpdate.ADDED
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()

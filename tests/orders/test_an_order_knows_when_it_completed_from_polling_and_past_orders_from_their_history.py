@@ -2,22 +2,15 @@
 before the field existed, taken from their history by migration 0009."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from orders.models import Order
 from orders.services.polling import orders_poll
 from provider.statuses import OrderStatus
+from tests.migrating import migrate_to, migrate_to_latest
 
 BEFORE = [("orders", "0009_idempotency_purge_interval_in_seconds")]
 AFTER = [("orders", "0010_order_completed_at")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db
@@ -48,10 +41,10 @@ def test_migration_0009_takes_a_past_orders_completion_time_from_its_history(
     # Completed by hand, without the polling event: no time to take, none guessed.
     Order.objects.filter(pk=still_running.pk).update(status=OrderStatus.COMPLETED)
     try:
-        _migrate(BEFORE)
-        _migrate(AFTER)
+        migrate_to(BEFORE)
+        migrate_to(AFTER)
         stamps = dict(Order.objects.values_list("pk", "completed_at"))
         assert stamps[done.pk] == moved_at
         assert stamps[still_running.pk] is None
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()

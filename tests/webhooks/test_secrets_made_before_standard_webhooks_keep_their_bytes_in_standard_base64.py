@@ -8,18 +8,12 @@ import secrets
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from standardwebhooks.webhooks import Webhook
+
+from tests.migrating import migrate_to, migrate_to_latest
 
 BEFORE = [("webhooks", "0003_derive_is_active_and_delivered_at")]
 AFTER = [("webhooks", "0004_secrets_in_standard_base64")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _signs_as(secret: str | bytes) -> str | None:
@@ -44,17 +38,17 @@ def test_migration_0004_rewrites_old_secrets_as_the_same_bytes_in_standard_base6
     raw = base64.urlsafe_b64decode(old.removeprefix("whsec_") + "=")
     assert _signs_as(old) != _signs_as(raw)  # the reason for the migration
     try:
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         endpoint = apps.get_model("webhooks", "WebhookEndpoint").objects.create(
             customer_id=customer.pk, url="https://example.com/hook", secret=old
         )
 
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         moved = apps.get_model("webhooks", "WebhookEndpoint").objects.get(pk=endpoint.pk).secret
         assert moved == "whsec_" + base64.b64encode(raw).decode()
         assert _signs_as(moved) == _signs_as(raw)
 
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         assert apps.get_model("webhooks", "WebhookEndpoint").objects.get(pk=endpoint.pk).secret == old
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()

@@ -19,10 +19,11 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # The first migrations that make the models referred to, not the latest: a test that migrates
+    # orders back and forth then never unapplies this app.
     dependencies = [
-        ('orders', '0010_order_completed_at'),
-        ('panel', '0007_user_named_customer'),
-        ('payments', '0005_check_schedule_interval_in_seconds'),
+        ('orders', '0001_initial'),
+        ('payments', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]

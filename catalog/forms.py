@@ -15,7 +15,10 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["name", "description", "category", "enabled", "position", "markup_percent", "fixed_rate"]
+        fields = [
+            *("name", "description", "category", "enabled", "position", "dripfeed_override"),
+            *("markup_percent", "fixed_rate"),
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

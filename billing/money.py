@@ -87,9 +87,10 @@ def charge_for(rate: Decimal, units: int, *, per_package: bool = False) -> Decim
 
 
 def refund_for(
-    charge: Decimal, *, undelivered: int, ordered: int, already_refunded: Decimal = ZERO
+    charge: Decimal, *, undelivered: int | Decimal, ordered: int | Decimal, already_refunded: Decimal = ZERO
 ) -> Decimal:
-    """The share of `charge` for `undelivered` of `ordered` units, rounded down, never more than is left."""
+    """The share of `charge` for `undelivered` of `ordered` units (or amounts: a package's share is
+    what the provider did not bill of its price), rounded down, never more than is left."""
     if ordered <= 0 or undelivered <= 0:
         return ZERO
     share = (charge * min(undelivered, ordered) / ordered).quantize(AMOUNT_QUANTUM, rounding=ROUND_DOWN)

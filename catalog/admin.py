@@ -41,6 +41,7 @@ from catalog.services import (
     service_reprice,
     services_move,
     services_reprice,
+    services_set_dripfeed,
     services_set_enabled,
     services_set_markup,
 )
@@ -198,11 +199,11 @@ class ServiceAdmin(admin.ModelAdmin):
     list_display = [
         "id", "name", "provider", "provider_service_id", "category", "type", "cost_shown",
         "markup_percent", "markup_shown", "fixed_rate", "rate_shown", "min_quantity", "max_quantity",
-        "enabled", "dropped_at",
+        "dripfeed_shown", "enabled", "dropped_at",
     ]  # fmt: skip
     list_display_links = ["id", "name"]
     list_editable = ["markup_percent", "fixed_rate", "enabled"]
-    list_filter = ["provider", "category", "type", "enabled", DroppedFilter]
+    list_filter = ["provider", "category", "type", "enabled", "dripfeed_override", DroppedFilter]
     list_select_related = ["provider", "category"]
     search_fields = ["name", "provider_name", "provider_category"]
     autocomplete_fields = ["backup_service"]
@@ -214,12 +215,15 @@ class ServiceAdmin(admin.ModelAdmin):
         *("refill", "cancel", "dripfeed", "dropped_at", "created_at", "updated_at"),
     ]
     fieldsets = [
-        (None, {"fields": ["name", "description", "category", "enabled", "position"]}),
+        (None, {"fields": ["name", "description", "category", "enabled", "position", "dripfeed_override"]}),
         ("Price", {"fields": ["markup_percent", "fixed_rate", *_PRICE_FIELDS]}),
         ("Failover", {"fields": ["backup_service"]}),
         ("From the provider", {"fields": [f for f in readonly_fields if f not in _PRICE_FIELDS]}),
     ]
-    actions = ["set_markup", "enable", "disable", "move_to_category", "reprice", "export_csv"]
+    actions = [
+        *("set_markup", "enable", "disable", "move_to_category", "reprice"),
+        *("dripfeed_on", "dripfeed_off", "dripfeed_follow_provider", "export_csv"),
+    ]
 
     # -- columns ---------------------------------------------------------------------------------
 
@@ -228,6 +232,11 @@ class ServiceAdmin(admin.ModelAdmin):
         return show(
             cost_rate(provider_rate=service.provider_rate, currency_factor=service.provider.currency_factor)
         )
+
+    @admin.display(description="drip-feed", ordering="dripfeed_override")
+    def dripfeed_shown(self, service: Service) -> str:
+        offered = "yes" if service.offers_dripfeed else "no"
+        return f"{offered} (provider)" if service.dripfeed_override is None else f"{offered} (set here)"
 
     @admin.display(description="our rate", ordering="rate")
     def rate_shown(self, service: Service) -> str:
@@ -337,6 +346,22 @@ class ServiceAdmin(admin.ModelAdmin):
     def disable(self, request, queryset):
         changed = services_set_enabled(services=queryset, enabled=False, by=request.user)
         self.message_user(request, f"{changed} services disabled.")
+
+    @admin.action(description="Turn drip-feed on for selected services", permissions=["change"])
+    def dripfeed_on(self, request, queryset):
+        self._set_dripfeed(request, queryset, True, "on")
+
+    @admin.action(description="Turn drip-feed off for selected services", permissions=["change"])
+    def dripfeed_off(self, request, queryset):
+        self._set_dripfeed(request, queryset, False, "off")
+
+    @admin.action(description="Drip-feed of selected services as the provider says", permissions=["change"])
+    def dripfeed_follow_provider(self, request, queryset):
+        self._set_dripfeed(request, queryset, None, "as the provider says")
+
+    def _set_dripfeed(self, request, queryset, dripfeed: bool | None, shown: str) -> None:
+        changed = services_set_dripfeed(services=queryset, dripfeed=dripfeed)
+        self.message_user(request, f"Drip-feed {shown} for {changed} services.")
 
     @admin.action(description="Recompute prices of selected services", permissions=["change"])
     def reprice(self, request, queryset):

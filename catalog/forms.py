@@ -16,8 +16,8 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = [
-            *("name", "description", "category", "enabled", "position", "markup_percent", "fixed_rate"),
-            "backup_service",
+            *("name", "description", "category", "enabled", "position", "dripfeed_override"),
+            *("markup_percent", "fixed_rate", "backup_service"),
         ]
 
     def __init__(self, *args, **kwargs) -> None:

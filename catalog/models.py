@@ -87,7 +87,15 @@ class Service(models.Model):
     max_quantity = models.PositiveIntegerField(default=1)
     refill = models.BooleanField(default=False)
     cancel = models.BooleanField(default=False)
-    dripfeed = models.BooleanField(default=False)
+    dripfeed = models.BooleanField("provider's drip-feed", default=False)
+    # The admin's word on drip-feed, over the provider's flag (HonestSMM's `services` has none):
+    # None follows the provider. Read it through `offers_dripfeed`.
+    dripfeed_override = models.BooleanField(
+        "drip-feed",
+        null=True,
+        blank=True,
+        help_text="Unknown: as the provider says. Yes or No: offered or refused whatever the provider says.",
+    )
     # Markup in percent; empty: the category's, then the provider's, then the default (PricingSettings).
     markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     # Our price per 1000 set by hand, instead of the markup while the cost stays at or below it.
@@ -181,6 +189,11 @@ class Service(models.Model):
     @property
     def service_type(self) -> ServiceType:
         return ServiceType(self.type)
+
+    @property
+    def offers_dripfeed(self) -> bool:
+        """Whether orders may take `runs` and `interval`: the admin's choice, else the provider's flag."""
+        return self.dripfeed if self.dripfeed_override is None else self.dripfeed_override
 
 
 class PriceChange(models.TextChoices):

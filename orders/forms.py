@@ -92,7 +92,7 @@ def _field(name: str, service: Service) -> forms.Field:
 def order_field_names(service: Service) -> list[str]:
     """The fields the form shows for `service`, in the order of FIELDS."""
     names = FIELDS[ServiceType(service.type)]
-    return [name for name in names if service.dripfeed or name not in DRIP_FEED]
+    return [name for name in names if service.offers_dripfeed or name not in DRIP_FEED]
 
 
 class OrderForm(forms.Form):

@@ -123,6 +123,8 @@ class Order(models.Model):
     provider_order_id = models.BigIntegerField("provider's order id", null=True, blank=True)
     start_count = models.BigIntegerField(null=True, blank=True)
     remains = models.BigIntegerField(null=True, blank=True)
+    # Drip-feed runs done, where the provider's `status` reports them (of `params["runs"]`).
+    runs_done = models.PositiveIntegerField(null=True, blank=True)
 
     submit_attempts = models.PositiveIntegerField(default=0)
     # A queued order is not sent before this (back-off after a refusal that may pass).

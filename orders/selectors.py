@@ -249,6 +249,11 @@ def decorate(order: Order) -> Order:
     params = order.params if isinstance(order.params, dict) else {}
     order.runs = params.get("runs") if params.get("runs") and params.get("quantity") else None
     order.per_run = params.get("quantity") if order.runs else None
+    # "run 3 of 5", where the provider's status reports the runs done (orders.services.polling).
+    done = order.runs_done
+    order.run_progress = (
+        f"run {min(done, int(order.runs))} of {order.runs}" if order.runs and done is not None else ""
+    )
     order.can_cancel = order_cancel_refusal(order) is None
     order.can_refill = order_refill_refusal(order, refill_open=getattr(order, "refill_open", False)) is None
     order.cancel_pending = order.cancel_state in (CancelState.REQUESTED, CancelState.SENT) and not (

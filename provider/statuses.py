@@ -72,6 +72,11 @@ _ORDER_WORDS = {
     "pending": OrderStatus.PENDING,
     "inprogress": OrderStatus.IN_PROGRESS,
     "active": OrderStatus.IN_PROGRESS,
+    # A subscription's states (Perfect Panel's Subscriptions): Paused may resume, so it is not final;
+    # Expired ends it with whatever posts were left unserved, read as Partial (and settled by
+    # orders.services.polling: Completed when nothing remains).
+    "paused": OrderStatus.IN_PROGRESS,
+    "expired": OrderStatus.PARTIAL,
     "processing": OrderStatus.PROCESSING,
     "completed": OrderStatus.COMPLETED,
     "complete": OrderStatus.COMPLETED,

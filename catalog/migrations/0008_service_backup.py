@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0005_pricehistory_cause_and_changed_by"),
+        ("catalog", "0006_service_dripfeed_override"),
     ]
 
     operations = [

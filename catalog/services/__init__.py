@@ -10,6 +10,7 @@ from catalog.services.repricing import (
     service_reprice,
     services_move,
     services_reprice,
+    services_set_dripfeed,
     services_set_enabled,
     services_set_markup,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "service_reprice",
     "services_move",
     "services_reprice",
+    "services_set_dripfeed",
     "services_set_enabled",
     "services_set_markup",
 ]

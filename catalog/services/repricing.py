@@ -132,6 +132,15 @@ def services_set_markup(
         )
 
 
+def services_set_dripfeed(*, services: QuerySet[Service], dripfeed: bool | None) -> int:
+    """Sets the admin's drip-feed choice on `services` (None: follow the provider); how many changed."""
+    return (
+        Service.objects.filter(pk__in=services.values("pk"))
+        .exclude(dripfeed_override=dripfeed)
+        .update(dripfeed_override=dripfeed, updated_at=timezone.now())
+    )
+
+
 def services_set_enabled(*, services: QuerySet[Service], enabled: bool, by: User | None = None) -> int:
     """Enables or disables `services`, each change in its history by `by`; returns how many changed.
 

@@ -135,7 +135,7 @@ def _runs(raw: Mapping[str, Any], service: Service) -> tuple[int, dict[str, int]
     interval = _whole(raw, "interval", low=1, high=MAX_INTERVAL_MINUTES, required=False)
     if runs is None and interval is None:
         return 1, {}
-    if not service.dripfeed:
+    if not service.offers_dripfeed:
         raise bad_parameter("runs", "is not available: this service has no drip-feed")
     if runs is None or interval is None:
         raise bad_parameter("runs" if runs is None else "interval", "is required with drip-feed")

@@ -21,10 +21,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT, refund_for
+from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT
 from billing.services import ledger_refund_many
+from catalog.models import ServiceType
 from notifications.services import notices_record_orders, notices_send_soon
 from orders.models import FINAL, SHOWN_CANCEL_NOT_DONE, CancelState, Order, OrderEvent, Submission
+from orders.services.settling import Settlement, order_settlement
 from orders.services.waiting import orders_release_waiting
 from provider.calls import Job, ProviderCalls, is_rate_limited
 from provider.client import MAX_IDS_PER_CALL, OrderStatusResult, ProviderError, ProviderRefused
@@ -148,25 +150,25 @@ class Applied:
     notices: int = 0
 
 
-def _refund_due(order: Order, status: str, remains: int | None) -> Decimal:
-    left = order.charge - order.refunded
-    if status == OrderStatus.CANCELED:
-        return left
-    if status == OrderStatus.PARTIAL and remains:
-        return refund_for(
-            order.charge, undelivered=remains, ordered=order.quantity, already_refunded=order.refunded
-        )
-    return Decimal(0)
-
-
-def _unreadable(answer: OrderStatusResult | ProviderRefused) -> bool:
-    """An answer that must not move the order: a refusal, a status we cannot read, or a Partial
-    without `remains`. Partial is final and refunds what was not delivered; without the count
-    any refund would be a guess (a remains from an earlier poll is stale and refunds too much),
-    so the order waits for a readable answer, and an admin is told if none comes."""
+def _settlement(
+    order: Order, answer: OrderStatusResult | ProviderRefused, factor: Decimal
+) -> Settlement | None:
+    """What the answer settles the order in, or None for one that must not move it: a refusal, a
+    status we cannot read, or a Partial without its undelivered share (`remains`, or a package's
+    `charge`). Partial is final and refunds what was not delivered; without the count any refund
+    would be a guess (a remains from an earlier poll is stale and refunds too much), so the order
+    waits for a readable answer, and an admin is told if none comes."""
     if isinstance(answer, ProviderRefused) or answer.status is None:
-        return True
-    return answer.status == OrderStatus.PARTIAL and answer.remains is None
+        return None
+    # What the provider billed before any refund: its charge on an earlier poll, else the cost.
+    billed_first = order.cost if order.cost is not None else order.service_cost * factor  # type: ignore[attr-defined]
+    return order_settlement(
+        order=order,
+        service_type=ServiceType(order.service_type),  # type: ignore[attr-defined]
+        answer=answer,
+        billed_first=billed_first,
+        factor=factor,
+    )
 
 
 def _out_of_bounds(answer: OrderStatusResult | ProviderRefused, factor: Decimal) -> str | None:
@@ -188,7 +190,13 @@ def orders_apply_statuses(
     applied = Applied()
     now = timezone.now()
     with transaction.atomic():
-        orders = list(Order.objects.select_for_update().filter(pk__in=list(answers)).order_by("pk"))
+        # The service's type and cost ride along in the same query; only the orders are locked.
+        orders = list(
+            Order.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(answers))
+            .annotate(service_type=F("service__type"), service_cost=F("service__provider_rate"))
+            .order_by("pk")
+        )
         events: list[OrderEvent] = []
         refunds: list[tuple[Order, Decimal, str]] = []
         changes: list[OrderStatusChange] = []
@@ -207,7 +215,8 @@ def orders_apply_statuses(
                         OrderEvent(order=order, message=f"Flagged: the provider answered {problem}"[:500])
                     )
                 continue
-            if _unreadable(answer):
+            settlement = _settlement(order, answer, factor)
+            if settlement is None:
                 order.unknown_polls += 1
                 if order.unknown_polls >= FLAG_AFTER_UNKNOWN_POLLS and not order.flagged:
                     order.flagged = True
@@ -224,7 +233,7 @@ def orders_apply_statuses(
                 continue
             order.unknown_polls = 0
             previous = order.status
-            if _apply_one(order, answer, factor, events, refunds, now=now):
+            if _apply_one(order, answer, settlement, factor, events, refunds, now=now):
                 order.updated_at = now  # _write_back skips auto_now; the admin and the history read it
                 applied.changed += 1
                 changes.append(OrderStatusChange(order=order, previous_status=previous))
@@ -262,8 +271,8 @@ def _release_links_of(*, orders: list[Order]) -> None:
 
 # What applying an answer may change on an order, written back in one statement per chunk.
 _WRITTEN = (
-    "status", "start_count", "remains", "cost", "last_checked_at", "unknown_polls", "flagged", "cancel_state",
-    "updated_at", "completed_at",
+    "status", "start_count", "remains", "runs_done", "cost", "last_checked_at", "unknown_polls", "flagged",
+    "cancel_state", "updated_at", "completed_at",
 )  # fmt: skip
 
 
@@ -297,6 +306,7 @@ def _write_back(orders: list[Order]) -> None:
 def _apply_one(
     order: Order,
     answer: OrderStatusResult,
+    settlement: Settlement,
     factor: Decimal,
     events: list[OrderEvent],
     refunds: list[tuple[Order, Decimal, str]],
@@ -308,29 +318,26 @@ def _apply_one(
         order.start_count = answer.start_count
     if answer.remains is not None:
         order.remains = min(answer.remains, order.quantity)
+    if answer.runs_done is not None:
+        order.runs_done = answer.runs_done
     if answer.charge is not None:
         order.cost = (answer.charge * factor).quantize(AMOUNT_QUANTUM)
-    if answer.status == order.status:
+    status = settlement.status
+    if status == order.status:
         return False
-    previous, order.status = order.status, answer.status
-    if answer.status == OrderStatus.COMPLETED:
+    previous, order.status = order.status, status
+    if status == OrderStatus.COMPLETED:
         order.completed_at = now  # the service's average time counts from placement to here
-    events.append(
-        OrderEvent(
-            order=order, message=f"{previous} → {answer.status}", shown=OrderStatus(answer.status).label
-        )
-    )
+    events.append(OrderEvent(order=order, message=f"{previous} → {status}", shown=OrderStatus(status).label))
     # A cancel carried out in part ends Partial (what was delivered stays delivered); only an
     # order that completed anyway tells us the provider did not act on the accepted cancel.
-    if answer.status == OrderStatus.COMPLETED and order.cancel_state == CancelState.SENT:
+    if status == OrderStatus.COMPLETED and order.cancel_state == CancelState.SENT:
         order.cancel_state = CancelState.REFUSED
         events.append(OrderEvent(order=order, message="Cancel not carried out", shown=SHOWN_CANCEL_NOT_DONE))
-    amount = _refund_due(order, answer.status, order.remains)
+    amount = settlement.refund
     if amount > 0:
         currency = settings.PANEL_CURRENCY
-        refunds.append(
-            (order, amount, f"{answer.status}: {order.remains or 0} of {order.quantity} not delivered")
-        )
+        refunds.append((order, amount, f"{status}: {order.remains or 0} of {order.quantity} not delivered"))
         events.append(OrderEvent(order=order, message=f"Refunded {amount} {currency}"))
     return True
 

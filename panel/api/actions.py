@@ -58,7 +58,7 @@ def services(customer: User, params: Params, form: Form) -> Answer:
             "max": str(service.max_quantity),
             "refill": service.refill,
             "cancel": service.cancel,
-            "dripfeed": service.dripfeed,
+            "dripfeed": service.offers_dripfeed,
             "desc": service.description,
         }
         for service in services_for(customer)

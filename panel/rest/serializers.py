@@ -66,6 +66,9 @@ class ServiceSerializer(serializers.ModelSerializer):
     )
     min = serializers.IntegerField(source="min_quantity", help_text="The least quantity (or lines).")
     max = serializers.IntegerField(source="max_quantity", help_text="The most quantity (or lines).")
+    dripfeed = serializers.BooleanField(
+        source="offers_dripfeed", help_text="Whether orders may take `runs` and `interval`."
+    )
     parameters = serializers.SerializerMethodField(
         help_text="What an order of this service takes besides `service`, in order."
     )
@@ -83,7 +86,9 @@ class ServiceSerializer(serializers.ModelSerializer):
     @extend_schema_field(ServiceParameterSerializer(many=True))
     def get_parameters(self, service: Service) -> list[dict[str, Any]]:
         return [
-            {"name": name, "required": ADD_PARAMS[name].required} for name in FIELDS[service.service_type]
+            {"name": name, "required": ADD_PARAMS[name].required}
+            for name in FIELDS[service.service_type]
+            if service.offers_dripfeed or name not in ("runs", "interval")
         ]
 
 

@@ -15,6 +15,7 @@ T = TypeVar("T")
 # them would fail the write of everything read with it (a chunk of 100 statuses), again each round.
 MAX_COUNT = 2**63 - 1  # a BigIntegerField: start_count, remains, the provider's order id
 MAX_CHARGE = Decimal(10) ** 13 - Decimal("0.00001")  # an amount column (billing.money.MAX_AMOUNT)
+MAX_RUNS = 2**31 - 1  # a PositiveIntegerField: Order.runs_done
 MAX_REFILL_ID = 64  # characters of Refill.provider_refill_id
 # Characters of a service's description kept: enough for any real one; a page stays readable.
 MAX_DESCRIPTION = 5000
@@ -66,6 +67,8 @@ class OrderStatusResult:
     # Why the answer cannot be used, when a number in it is out of bounds, not finite, or a list
     # or an object (the order is flagged for an admin and nothing of the answer is applied).
     problem: str | None = None
+    # Runs of a drip-feed order done so far, where the provider reports them (`runs` in `status`).
+    runs_done: int | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ def parse_order_status(item: Any) -> OrderStatusResult:
         out_of_bounds(item.get("charge"), "charge", 0, MAX_CHARGE),
         out_of_bounds(item.get("start_count"), "start_count", 0, MAX_COUNT),
         out_of_bounds(item.get("remains"), "remains", -MAX_COUNT, MAX_COUNT),  # below 0: over-delivery
+        out_of_bounds(item.get("runs"), "runs", 0, MAX_RUNS),
     ]
     problem = "; ".join(p for p in problems if p) or None
     if problem:
@@ -229,6 +233,7 @@ def parse_order_status(item: Any) -> OrderStatusResult:
         start_count=lenient(as_int, item.get("start_count"), "start_count"),
         remains=None if remains is None else max(remains, 0),
         currency=as_text(item.get("currency")),
+        runs_done=lenient(as_int, item.get("runs"), "runs"),
     )
 
 

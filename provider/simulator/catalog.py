@@ -26,6 +26,9 @@ class SimService:
     cancel: bool = False
     dripfeed: bool = False
     desc: str = ""
+    # Units one package delivers (the package types): charged as one, delivered and counted in
+    # `remains` as these, so a Partial package tells its undelivered share only by its `charge`.
+    package_size: int = 1
 
     def to_api(self) -> dict[str, Any]:
         """The `services` entry: id a number, money and counts strings, flags booleans."""
@@ -110,6 +113,9 @@ _CATALOG: tuple[tuple[str, str, str, str, int, int, str], ...] = (
 )
 
 
+_PACKAGE_SIZES = {"Instagram Followers Package 1000": 1000, "Instagram Comments Package 10": 10}
+
+
 def default_catalog(seed: int = 0) -> dict[int, SimService]:
     """About twenty services covering every type; `seed` moves the rates a little (0: as listed)."""
     rng = random.Random(f"{seed}:catalog")
@@ -130,6 +136,7 @@ def default_catalog(seed: int = 0) -> dict[int, SimService]:
             cancel="c" in flags,
             dripfeed="d" in flags,
             desc=f"{name}. Starts within an hour. {'Refill guaranteed.' if 'r' in flags else 'No refill.'}",
+            package_size=_PACKAGE_SIZES.get(name, 1),
         )
     return services
 
@@ -179,7 +186,7 @@ def price(service: SimService, params: dict[str, str]) -> tuple[int, Decimal]:
         if runs < 1 or interval < 1:
             raise SimError("Incorrect request")
     if charged == "package":
-        return 1, service.rate
+        return service.package_size, service.rate
     if charged == "quantity":
         quantity = _whole(params, "quantity")
         _bounds(service, quantity)

@@ -45,6 +45,8 @@ class SimOrder:
     forced: tuple[OrderStatus, int] | None = None
     final: tuple[OrderStatus, int] | None = None  # (status, remains) once settled
     refunded: Decimal = Decimal(0)
+    kind: str = "Default"  # the service's type
+    raw: str | None = None  # a spelling pinned by force_status (a subscription's "Paused")
 
     def delivered(self, at: float) -> int:
         share = (at - self.created - self.pending_for) / self.running_for
@@ -66,6 +68,24 @@ class SimOrder:
         if elapsed >= self.pending_for + self.running_for / 2:
             running = OrderStatus.IN_PROGRESS
         return running, self.quantity - self.delivered(now)
+
+    def spelled(self, status: OrderStatus, remains: int) -> tuple[str, int | None]:
+        """(the status as this order's type spells it, the drip-feed runs done or None).
+
+        Subscriptions speak as Perfect Panel's do: Active while serving posts, Expired when they
+        end with posts unserved, Canceled (with what is left) when canceled after serving some.
+        """
+        raw = self.raw or status.value
+        if self.kind == "Subscriptions" and self.raw is None:
+            if status in (OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING):
+                raw = "Active"
+            elif status == OrderStatus.PARTIAL:
+                raw = "Canceled" if self.cancel_at is not None else "Expired"
+        runs = None
+        if "runs" in self.params and self.params.get("quantity", "").strip().isdigit():
+            total, per_run = int(self.params["runs"]), max(int(self.params["quantity"]), 1)
+            runs = min((self.quantity - remains) // per_run, total)
+        return raw, runs
 
     def snapshot(self, now: float) -> "OrderSnapshot":
         status, remains = self.state(now)

@@ -211,7 +211,9 @@ class Simulator(SimState):
         elif hook == "set_faults":
             self.set_faults(Faults.from_dict(args) if args else None)
         elif hook == "force_status":
-            self.force_status(int(args["order"]), args["status"], remains=args.get("remains"))
+            self.force_status(
+                int(args["order"]), args["status"], remains=args.get("remains"), raw=args.get("raw")
+            )
         elif hook == "advance":
             self.advance(float(args["seconds"]))
         elif hook == "reset":

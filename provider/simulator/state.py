@@ -158,9 +158,12 @@ class SimState:
             now = self._settle()
             return self._orders[order_id].snapshot(now)
 
-    def force_status(self, order_id: int, status: OrderStatus | str, *, remains: int | None = None) -> None:
-        """Pins an order's status. A final one is settled (refunded) at once and cannot be changed
-        again; `remains` defaults to 0 (Completed), half (Partial) or all (otherwise)."""
+    def force_status(
+        self, order_id: int, status: OrderStatus | str, *, remains: int | None = None, raw: str | None = None
+    ) -> None:
+        """Pins an order's status (answered as `raw` when given). A final one is settled (refunded)
+        at once and cannot be changed again; `remains` defaults to 0 (Completed), half (Partial)
+        or all (otherwise)."""
         with self._lock:
             status = OrderStatus(status)
             order = self._orders[order_id]
@@ -170,7 +173,7 @@ class SimState:
                 remains = {OrderStatus.COMPLETED: 0, OrderStatus.PARTIAL: order.quantity // 2}.get(
                     status, order.quantity
                 )
-            order.forced = (status, remains)
+            order.forced, order.raw = (status, int(remains)), raw
             self._settle()
 
     # -- the books ------------------------------------------------------------------------------
@@ -270,7 +273,7 @@ class SimState:
         order_id = FIRST_ORDER_ID + len(self._orders)
         plan = self._plan(order_id, quantity)
         self._orders[order_id] = SimOrder(
-            order_id, service.service_id, link, dict(params), quantity, charge, now, **plan
+            order_id, service.service_id, link, dict(params), quantity, charge, now, **plan, kind=service.type
         )
         self._open.add(order_id)
         self._balance -= charge
@@ -280,7 +283,8 @@ class SimState:
 
     def _order_answer(self, order: SimOrder, now: float) -> dict[str, Any]:
         status, remains = order.state(now)
-        raw: str | int = status.value
+        spelled, runs = order.spelled(status, remains)
+        raw: str | int = spelled
         start_count: str | None = None if status == OrderStatus.PENDING else str(order.start_count)
         if order.final and self.dice.fires("contradictions", "status"):
             raw = self.dice.choice("contradictions", CONTRADICTIONS)  # an earlier answer, again
@@ -290,13 +294,14 @@ class SimState:
             if status == OrderStatus.COMPLETED and self.dice.choice("status_variants", (True, False)):
                 remains = -self.dice.choice("status_variants", range(1, 50))  # over-delivered
             start_count = self.dice.choice("status_variants", (start_count, None, ""))
-        return {
+        answer = {
             "charge": _money(order.charge - order.refunded),
             "start_count": start_count,
             "status": raw,
             "remains": str(remains),
             "currency": self.currency,
         }
+        return answer if runs is None else {**answer, "runs": str(runs)}
 
     def _status(self, params: dict[str, str]) -> dict[str, Any]:
         now = self._at

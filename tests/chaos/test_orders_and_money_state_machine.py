@@ -78,8 +78,12 @@ POLLS = ["plainly"] * 3 + ["spelled as in the wild", "contradicting itself", "In
 POLLS += ["html", "truncated_json"]
 
 
-def undelivered_share(charge: Decimal, remains: int, quantity: int) -> Decimal:
-    return (charge * remains / quantity).quantize(AMOUNT_QUANTUM, rounding=ROUND_DOWN)
+def undelivered_share(charge: Decimal, snapshot, quantity: int) -> Decimal:
+    """What a Partial refunds of our `charge`: the undelivered share of the units charged; for a
+    package (one unit to us, its own count at the provider), the share the provider refunded us."""
+    if quantity == 1 and snapshot.quantity > 1:
+        return (charge * snapshot.refunded / snapshot.charge).quantize(AMOUNT_QUANTUM, rounding=ROUND_DOWN)
+    return (charge * snapshot.remains / quantity).quantize(AMOUNT_QUANTUM, rounding=ROUND_DOWN)
 
 
 @dataclass
@@ -191,7 +195,7 @@ class OrdersAndMoney(RuleBasedStateMachine):
         if snapshot.status == OrderStatus.CANCELED:
             self.refund(order, order.charge - order.refunded)
         elif snapshot.status == OrderStatus.PARTIAL:
-            self.refund(order, undelivered_share(order.charge, snapshot.remains, order.quantity))
+            self.refund(order, undelivered_share(order.charge, snapshot, order.quantity))
         if snapshot.status == OrderStatus.COMPLETED and order.cancel_state == CancelState.SENT:
             order.cancel_state = CancelState.REFUSED
 

@@ -11,12 +11,13 @@ from provider.simulator.catalog import TYPES
 LINK = "https://example.com/p/1"
 USERS = ["alice", "bob", "carol"]
 
-# type -> (valid parameters, units delivered, units charged: None for one package)
+# type -> (valid parameters, units delivered, units charged: None for one package, which delivers
+# the package's size)
 VALID: dict[str, tuple[dict[str, object], int, int | None]] = {
     "Default": ({"link": LINK, "quantity": 200}, 200, 200),
-    "Package": ({"link": LINK}, 1, None),
+    "Package": ({"link": LINK}, 1000, None),
     "Custom Comments": ({"link": LINK, "comments": [f"c{n}" for n in range(15)]}, 15, 15),
-    "Custom Comments Package": ({"link": LINK, "comments": ["a", "b"]}, 1, None),
+    "Custom Comments Package": ({"link": LINK, "comments": ["a", "b"]}, 10, None),
     "Mentions": ({"link": LINK, "quantity": 150, "usernames": USERS}, 150, 150),
     "Mentions with Hashtags": (
         {"link": LINK, "quantity": 150, "usernames": USERS, "hashtags": ["#a"]},

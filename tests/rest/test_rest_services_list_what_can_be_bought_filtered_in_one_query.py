@@ -22,7 +22,12 @@ def test_the_list_is_api_v2s_services_with_the_parameters_of_each_type(rest, cli
         assert ours["rate"] == theirs["rate"]
         assert ours["category"]["name"] == theirs["category"]
         assert (ours["min"], ours["max"]) == (int(theirs["min"]), int(theirs["max"]))
-        assert [p["name"] for p in ours["parameters"]] == list(FIELDS[ServiceType(ours["type"])])
+        assert ours["dripfeed"] == theirs["dripfeed"]
+        # Drip-feed's parameters only where it is offered (Service.offers_dripfeed).
+        fields = [
+            f for f in FIELDS[ServiceType(ours["type"])] if ours["dripfeed"] or f not in ("runs", "interval")
+        ]
+        assert [p["name"] for p in ours["parameters"]] == fields
     default = next(service for service in listed if service["type"] == ServiceType.DEFAULT)
     assert {"name": "runs", "required": False} in default["parameters"]
     assert {"name": "link", "required": True} in default["parameters"]

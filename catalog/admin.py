@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 
-from catalog.forms import MoveCategoryForm, ServiceForm, SetMarkupForm
+from catalog.forms import ManualServiceForm, MoveCategoryForm, ServiceForm, SetMarkupForm
 from catalog.models import (
     Category,
     CategoryMapping,
@@ -181,7 +181,7 @@ class ServiceAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_display_links = ["id", "name"]
     list_editable = ["markup_percent", "fixed_rate", "enabled"]
-    list_filter = ["provider", "category", "type", "enabled", DroppedFilter]
+    list_filter = ["provider", "manual", "category", "type", "enabled", DroppedFilter]
     list_select_related = ["provider", "category"]
     search_fields = ["name", "provider_name", "provider_category"]
     list_per_page = 100
@@ -194,7 +194,15 @@ class ServiceAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "description", "category", "enabled", "position"]}),
         ("Price", {"fields": ["markup_percent", "fixed_rate", *_PRICE_FIELDS]}),
+        ("Refills", {"fields": ["refill_days"]}),
         ("From the provider", {"fields": [f for f in readonly_fields if f not in _PRICE_FIELDS]}),
+    ]
+    # A manual service: staff set all of it (catalog.forms.ManualServiceForm).
+    manual_fieldsets = [
+        (None, {"fields": ["name", "description", "category", "type", "enabled", "position"]}),
+        ("Quantity", {"fields": ["min_quantity", "max_quantity"]}),
+        ("Price", {"fields": ["provider", "provider_rate", "markup_percent", "fixed_rate"]}),
+        ("Cancels and refills", {"fields": ["cancel", "refill", "refill_days"]}),
     ]
     actions = ["set_markup", "enable", "disable", "move_to_category", "reprice", "export_csv"]
 
@@ -228,7 +236,27 @@ class ServiceAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(default_markup=default_markup_expression())
 
     def has_add_permission(self, request):
-        return False  # services come from the provider's list (sync)
+        # Services come from the provider's list (sync); staff add manual ones only.
+        return super().has_add_permission(request)
+
+    def _is_manual(self, obj) -> bool:
+        return obj is None or obj.manual
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._is_manual(obj):
+            kwargs["form"] = ManualServiceForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if self._is_manual(obj):
+            readonly = [("Prices", {"fields": ["cost_shown", "rate", "created_at", "updated_at"]})] if obj else []
+            return [*self.manual_fieldsets, *readonly]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._is_manual(obj):
+            return ["cost_shown", "rate", "created_at", "updated_at"]
+        return super().get_readonly_fields(request, obj)
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ServiceForm, **kwargs)
@@ -241,6 +269,8 @@ class ServiceAdmin(admin.ModelAdmin):
         return found, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.manual = True  # the only services added here
         super().save_model(request, obj, form, change)
         cause = PriceChange.SERVICE_MARKUP if "markup_percent" in form.changed_data else PriceChange.STAFF
         service_reprice(service=obj, cause=cause, by=request.user)

@@ -15,7 +15,10 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["name", "description", "category", "enabled", "position", "markup_percent", "fixed_rate"]
+        fields = [
+            *("name", "description", "category", "enabled", "position", "markup_percent", "fixed_rate"),
+            "refill_days",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -25,6 +28,24 @@ class ServiceForm(forms.ModelForm):
                 # A Decimal, not the text: a text initial never equals the posted Decimal, and
                 # every save would count the field as changed (and its price change as a markup's).
                 self.initial[name] = Decimal(show(value))
+
+
+class ManualServiceForm(ServiceForm):
+    """A manual service (staff deliver it): staff set what the provider's list gives the others."""
+
+    class Meta(ServiceForm.Meta):
+        fields = [
+            *ServiceForm.Meta.fields,
+            *("provider", "type", "min_quantity", "max_quantity", "provider_rate", "refill", "cancel"),
+        ]
+        labels = {
+            "provider": "Priced as a service of",
+            "provider_rate": "Cost per 1000 (per package)",
+        }
+        help_texts = {
+            "provider": "Its currency factor and markup apply to the cost; orders are never sent there.",
+            "provider_rate": "What delivering 1000 units costs you, in that provider's currency (0 if nothing).",
+        }
 
 
 class SetMarkupForm(forms.Form):

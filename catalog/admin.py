@@ -249,8 +249,8 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if self._is_manual(obj):
-            readonly = [("Prices", {"fields": ["cost_shown", "rate", "created_at", "updated_at"]})] if obj else []
-            return [*self.manual_fieldsets, *readonly]
+            shown = [("Prices", {"fields": ["cost_shown", "rate", "created_at", "updated_at"]})]
+            return [*self.manual_fieldsets, *(shown if obj else [])]
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):

@@ -44,7 +44,7 @@ class ManualServiceForm(ServiceForm):
         }
         help_texts = {
             "provider": "Its currency factor and markup apply to the cost; orders are never sent there.",
-            "provider_rate": "What delivering 1000 units costs you, in that provider's currency (0 if nothing).",
+            "provider_rate": "What 1000 units cost you to deliver, in that provider's currency (0: nothing).",
         }
 
 

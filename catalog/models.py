@@ -94,7 +94,7 @@ class Service(models.Model):
         "refill window (days)",
         null=True,
         blank=True,
-        help_text="Days after an order completes during which its customer may ask for a refill. Empty: no limit.",
+        help_text="Days after an order completes during which a refill may be asked. Empty: no limit.",
     )
     # Staff deliver it by hand: its orders go to the admin's Manual queue, never to the provider,
     # and sync leaves it alone (its cost and price are staff's). `provider` still gives its currency

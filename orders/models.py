@@ -144,8 +144,8 @@ class Order(models.Model):
     class Meta:
         ordering = ["-id"]
         permissions = [
-            ("resolve_order", "Can attach a provider id, re-send, cancel and refund, or settle an order by hand"),
-            ("handle_manual_order", "Can start, complete, partially complete or cancel orders of manual services"),
+            ("resolve_order", "Can attach a provider id, re-send, cancel and refund, or settle by hand"),
+            ("handle_manual_order", "Can start, complete or cancel orders of manual services"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='service',
             name='refill_days',
-            field=models.PositiveIntegerField(blank=True, help_text='Days after an order completes during which its customer may ask for a refill. Empty: no limit.', null=True, verbose_name='refill window (days)'),
+            field=models.PositiveIntegerField(blank=True, help_text='Days after an order completes during which a refill may be asked. Empty: no limit.', null=True, verbose_name='refill window (days)'),
         ),
         migrations.AlterField(
             model_name='service',

@@ -107,7 +107,8 @@ def catalog_sync(*, provider: Provider) -> SyncResult:
     with transaction.atomic():
         # Two syncs of one provider (beat and the admin's button) take turns here.
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
-        if not offers and Service.objects.filter(provider=provider, manual=False, dropped_at__isnull=True).exists():
+        listed = Service.objects.filter(provider=provider, manual=False, dropped_at__isnull=True)
+        if not offers and listed.exists():
             raise CatalogSyncError(
                 f"{provider.name}: the provider listed no services we can sell; refusing to drop them "
                 "all, nothing changed."

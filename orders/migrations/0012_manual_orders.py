@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='order',
-            options={'ordering': ['-id'], 'permissions': [('resolve_order', 'Can attach a provider id, re-send, cancel and refund, or settle an order by hand'), ('handle_manual_order', 'Can start, complete, partially complete or cancel orders of manual services')]},
+            options={'ordering': ['-id'], 'permissions': [('resolve_order', 'Can attach a provider id, re-send, cancel and refund, or settle by hand'), ('handle_manual_order', 'Can start, complete or cancel orders of manual services')]},
         ),
         migrations.AlterField(
             model_name='order',

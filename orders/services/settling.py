@@ -197,4 +197,3 @@ def manual_order_cancel_by_customer(*, order_id: int, customer) -> Order:
         refusal=refusal,
         who="the customer before staff started it",
     )
-

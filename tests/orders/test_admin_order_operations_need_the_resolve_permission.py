@@ -1,5 +1,5 @@
-"""Attaching an id, re-sending, cancel-and-refund and settling by hand need `orders.resolve_order`: staff without it
-get 403 and change nothing; a superuser has it."""
+"""Attaching an id, re-sending, cancel-and-refund and settling by hand need `orders.resolve_order`:
+staff without it get 403 and change nothing; a superuser has it."""
 
 import pytest
 from django.urls import reverse

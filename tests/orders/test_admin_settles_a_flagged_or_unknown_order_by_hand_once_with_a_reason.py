@@ -86,7 +86,7 @@ def test_a_flagged_order_settled_partial_refunds_the_undelivered_share_and_polli
     client.force_login(resolver)
 
     response = client.post(
-        settle_url(order), {"outcome": "Partial", "delivered": "300", "reason": "Provider's support: 300 sent"}
+        settle_url(order), {"outcome": "Partial", "delivered": "300", "reason": "Support: 300 sent"}
     )
 
     assert response.status_code == 302

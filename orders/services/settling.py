@@ -20,6 +20,7 @@ from billing.services import ledger_refund
 from orders.errors import CANCEL_TOO_LATE, OrderRefused
 from orders.models import FINAL, Order, OrderEvent, Submission
 from orders.selectors import order_progress
+from orders.services.operations import order_locked
 from orders.services.polling import _release_links_of
 from provider.statuses import OrderStatus
 from webhooks.services import OrderStatusChange, webhook_events_record
@@ -60,16 +61,7 @@ def _settle(
     if outcome not in OUTCOMES:
         raise OrderRefused("Choose Completed, Partial or Canceled", field="outcome")
     with transaction.atomic():
-        # The row lock makes the check and the move one step: a second submit, or a poll round,
-        # waits here and then finds the order final.
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("service")
-            .filter(pk=order_id)
-            .first()
-        )
-        if order is None:
-            raise OrderRefused("No such order")
+        order = order_locked(order_id=order_id)  # a second submit waits, then finds it final
         if order.status in FINAL:
             raise OrderRefused(f"Order {order.pk} is already {order.status}; nothing was changed")
         if why := refusal(order):

@@ -137,11 +137,11 @@ def order_progress(order: Order) -> OrderProgress:
     or one they settled by hand): queued, sending, or unknown to us whether the provider has it,
     an order is not yet under way.
     """
-    if order.submission in STATUS_AS_IS or order.status in REFILLABLE:
+    if order.submission == Submission.REJECTED or order.status == OrderStatus.CANCELED:
+        status = OrderStatus.CANCELED
+    elif order.submission in STATUS_AS_IS or order.status in REFILLABLE:
         # Completed or Partial is the provider's word, or the staff's when they settled it by hand.
         status = OrderStatus(order.status)
-    elif order.submission == Submission.REJECTED or order.status == OrderStatus.CANCELED:
-        status = OrderStatus.CANCELED
     else:
         status = OrderStatus.PENDING
     if order.remains is not None:
@@ -167,7 +167,7 @@ def _status_condition(status: OrderStatus) -> Q:
     if status == OrderStatus.PENDING:
         not_sent = ~sent & ~rejected & ~Q(status=OrderStatus.CANCELED)
         return (sent & Q(status=OrderStatus.PENDING)) | not_sent
-    return sent & Q(status=status)
+    return sent & ~rejected & Q(status=status)
 
 
 def orders_in_status(orders: QuerySet[Order], status: OrderStatus) -> QuerySet[Order]:

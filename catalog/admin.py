@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 
-from catalog.forms import MoveCategoryForm, ServiceForm, SetMarkupForm
+from catalog.forms import ManualServiceForm, MoveCategoryForm, ServiceForm, SetMarkupForm
 from catalog.models import (
     Category,
     CategoryMapping,
@@ -203,7 +203,7 @@ class ServiceAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_display_links = ["id", "name"]
     list_editable = ["markup_percent", "fixed_rate", "enabled"]
-    list_filter = ["provider", "category", "type", "enabled", "dripfeed_override", DroppedFilter]
+    list_filter = ["provider", "manual", "category", "type", "enabled", "dripfeed_override", DroppedFilter]
     list_select_related = ["provider", "category"]
     search_fields = ["name", "provider_name", "provider_category"]
     autocomplete_fields = ["backup_service"]
@@ -218,7 +218,15 @@ class ServiceAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "description", "category", "enabled", "position", "dripfeed_override"]}),
         ("Price", {"fields": ["markup_percent", "fixed_rate", *_PRICE_FIELDS]}),
         ("Failover", {"fields": ["backup_service"]}),
+        ("Refills", {"fields": ["refill_days"]}),
         ("From the provider", {"fields": [f for f in readonly_fields if f not in _PRICE_FIELDS]}),
+    ]
+    # A manual service: staff set all of it (catalog.forms.ManualServiceForm).
+    manual_fieldsets = [
+        (None, {"fields": ["name", "description", "category", "type", "enabled", "position"]}),
+        ("Quantity", {"fields": ["min_quantity", "max_quantity"]}),
+        ("Price", {"fields": ["provider", "provider_rate", "markup_percent", "fixed_rate"]}),
+        ("Cancels and refills", {"fields": ["cancel", "refill", "refill_days"]}),
     ]
     actions = [
         *("set_markup", "enable", "disable", "move_to_category", "reprice"),
@@ -260,7 +268,27 @@ class ServiceAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(default_markup=default_markup_expression())
 
     def has_add_permission(self, request):
-        return False  # services come from the provider's list (sync)
+        # Services come from the provider's list (sync); staff add manual ones only.
+        return super().has_add_permission(request)
+
+    def _is_manual(self, obj) -> bool:
+        return obj is None or obj.manual
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._is_manual(obj):
+            kwargs["form"] = ManualServiceForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if self._is_manual(obj):
+            shown = [("Prices", {"fields": ["cost_shown", "rate", "created_at", "updated_at"]})]
+            return [*self.manual_fieldsets, *(shown if obj else [])]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._is_manual(obj):
+            return ["cost_shown", "rate", "created_at", "updated_at"]
+        return super().get_readonly_fields(request, obj)
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ServiceForm, **kwargs)
@@ -273,6 +301,8 @@ class ServiceAdmin(admin.ModelAdmin):
         return found, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.manual = True  # the only services added here
         super().save_model(request, obj, form, change)
         if change and "enabled" in form.changed_data:
             service_record_enabled(services=[obj], enabled=obj.enabled, by=request.user)

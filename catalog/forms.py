@@ -17,7 +17,7 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = [
             *("name", "description", "category", "enabled", "position", "dripfeed_override"),
-            *("markup_percent", "fixed_rate", "backup_service"),
+            *("markup_percent", "fixed_rate", "backup_service", "refill_days"),
         ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -28,6 +28,24 @@ class ServiceForm(forms.ModelForm):
                 # A Decimal, not the text: a text initial never equals the posted Decimal, and
                 # every save would count the field as changed (and its price change as a markup's).
                 self.initial[name] = Decimal(show(value))
+
+
+class ManualServiceForm(ServiceForm):
+    """A manual service (staff deliver it): staff set what the provider's list gives the others."""
+
+    class Meta(ServiceForm.Meta):
+        fields = [
+            *ServiceForm.Meta.fields,
+            *("provider", "type", "min_quantity", "max_quantity", "provider_rate", "refill", "cancel"),
+        ]
+        labels = {
+            "provider": "Priced as a service of",
+            "provider_rate": "Cost per 1000 (per package)",
+        }
+        help_texts = {
+            "provider": "Its currency factor and markup apply to the cost; orders are never sent there.",
+            "provider_rate": "What 1000 units cost you to deliver, in that provider's currency (0: nothing).",
+        }
 
 
 class SetMarkupForm(forms.Form):

@@ -69,7 +69,8 @@ class Service(models.Model):
     """A provider's service as we sell it: their id, type and bounds; our name, category and rate."""
 
     provider = models.ForeignKey("provider.Provider", on_delete=models.PROTECT, related_name="services")
-    provider_service_id = models.BigIntegerField("provider's service id")
+    # Empty for a manual service: it is not the provider's, and sync never reads or drops it.
+    provider_service_id = models.BigIntegerField("provider's service id", null=True, blank=True)
     type = models.CharField(max_length=40, choices=ServiceType.choices, default=ServiceType.DEFAULT)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
     # Our name. It follows the provider's name while the two are equal; once an admin makes it
@@ -95,6 +96,21 @@ class Service(models.Model):
         null=True,
         blank=True,
         help_text="Unknown: as the provider says. Yes or No: offered or refused whatever the provider says.",
+    )
+    # Days after completion a refill may be asked; empty: no limit (orders.selectors.order_refill_refusal).
+    refill_days = models.PositiveIntegerField(
+        "refill window (days)",
+        null=True,
+        blank=True,
+        help_text="Days after an order completes during which a refill may be asked. Empty: no limit.",
+    )
+    # Staff deliver it by hand: its orders go to the admin's Manual queue, never to the provider,
+    # and sync leaves it alone (its cost and price are staff's). `provider` still gives its currency
+    # factor and the provider markup it inherits.
+    manual = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Delivered by staff: orders go to the Manual queue, never to the provider.",
     )
     # Markup in percent; empty: the category's, then the provider's, then the default (PricingSettings).
     markup_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
@@ -139,6 +155,11 @@ class Service(models.Model):
             models.CheckConstraint(condition=Q(fixed_rate__gte=0), name="service_fixed_rate_not_negative"),
             models.CheckConstraint(
                 condition=~Q(backup_service=models.F("pk")), name="service_backup_not_itself"
+            ),
+            # Every service but a manual one is the provider's, under its id.
+            models.CheckConstraint(
+                condition=Q(manual=True) | Q(provider_service_id__isnull=False),
+                name="service_provider_id_unless_manual",
             ),
         ]
         indexes = [models.Index(fields=["enabled", "category"], name="service_enabled_category")]

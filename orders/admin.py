@@ -12,11 +12,12 @@ from django.utils.html import format_html
 from billing.models import LedgerEntry
 from billing.money import money_display
 from orders.errors import OrderRefused
-from orders.models import Order, OrderEvent, Refill, Submission
-from orders.services import operations, polling
+from orders.models import FINAL, Order, OrderEvent, Refill, Submission
+from orders.services import by_hand, operations, polling
 from orders.services.forwarding import SENDING_TIMEOUT
 from panel.admin_parts import ReadOnlyInline, cut_short, short_time
 from provider.models import Provider
+from provider.statuses import OrderStatus
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -49,6 +50,25 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ManualQueueFilter(admin.SimpleListFilter):
+    """The staff's queue: orders of manual services, which no provider delivers."""
+
+    title = "manual queue"
+    parameter_name = "manual"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Manual queue: to do"), ("all", "Manual: every order")]
+
+    def queryset(self, request, queryset):
+        manual = queryset.filter(submission=Submission.MANUAL)
+        if self.value() == "open":
+            # Oldest first: the queue is worked in the order customers placed.
+            return manual.exclude(status__in=FINAL).order_by("id")
+        if self.value() == "all":
+            return manual
+        return queryset
+
+
 class OrderPart(ReadOnlyInline):
     """Part of the order's page, never edited there: whoever may view the order sees it."""
 
@@ -73,6 +93,39 @@ class AttachForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettleForm(forms.Form):
+    """Completed, Partial with what was delivered, or Canceled (orders.services.by_hand)."""
+
+    outcome = forms.ChoiceField(
+        choices=[(status.value, status.label) for status in by_hand.OUTCOMES],
+        widget=forms.RadioSelect,
+        help_text="Completed refunds nothing; Partial refunds the undelivered share; Canceled refunds all.",
+    )
+    delivered = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Delivered (for Partial)",
+        help_text="How many units were delivered: more than 0 and less than the order's quantity.",
+    )
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == OrderStatus.PARTIAL and data.get("delivered") is None:
+            self.add_error("delivered", "Say how many units were delivered.")
+        return data
+
+
+class ManualSettleForm(SettleForm):
+    reason = forms.CharField(
+        max_length=300, required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StartForm(forms.Form):
+    """No field: the button alone (a POST with its CSRF token)."""
 
 
 class ResendForm(forms.Form):
@@ -102,6 +155,7 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         NeedsAttentionFilter,
+        ManualQueueFilter,
         "status",
         "submission",
         "flagged",
@@ -204,11 +258,34 @@ class OrderAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.cancel_view),
                 name="orders_order_cancel",
             ),
+            path(
+                "<int:order_id>/settle/",
+                self.admin_site.admin_view(self.settle_view),
+                name="orders_order_settle",
+            ),
+            path(
+                "<int:order_id>/manual/start/",
+                self.admin_site.admin_view(self.manual_start_view),
+                name="orders_order_manual_start",
+            ),
+            path(
+                "<int:order_id>/manual/settle/",
+                self.admin_site.admin_view(self.manual_settle_view),
+                name="orders_order_manual_settle",
+            ),
         ]
         return own + super().get_urls()
 
-    def _operation(self, request: HttpRequest, order_id: int, form_class, title: str, run):
-        if not request.user.has_perm("orders.resolve_order"):
+    def _operation(
+        self,
+        request: HttpRequest,
+        order_id: int,
+        form_class,
+        title: str,
+        run,
+        permission: str = "orders.resolve_order",
+    ):
+        if not request.user.has_perm(permission):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
@@ -221,6 +298,9 @@ class OrderAdmin(admin.ModelAdmin):
             except OrderRefused as refusal:
                 form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
             else:
+                # The admin's own log (the order's "History" in Django's terms): who did what, and why.
+                reason = form.cleaned_data.get("reason") or ""
+                self.log_change(request, order, f"{title}" + (f": {reason}" if reason else ""))
                 self.message_user(request, f"Order {order.pk}: {title.lower()} done.")
                 return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
         context = {
@@ -261,6 +341,47 @@ class OrderAdmin(admin.ModelAdmin):
             lambda order, data: operations.order_cancel_and_refund(
                 order_id=order.pk, actor=request.user, reason=data["reason"]
             ),
+        )
+
+    def settle_view(self, request, order_id):
+        return self._operation(
+            request,
+            order_id,
+            SettleForm,
+            "Settle by hand",
+            lambda order, data: by_hand.order_settle_by_hand(
+                order_id=order.pk,
+                actor=request.user,
+                outcome=data["outcome"],
+                delivered=data["delivered"],
+                reason=data["reason"],
+            ),
+        )
+
+    def manual_start_view(self, request, order_id):
+        return self._operation(
+            request,
+            order_id,
+            StartForm,
+            "Start",
+            lambda order, data: by_hand.manual_order_start(order_id=order.pk, actor=request.user),
+            permission="orders.handle_manual_order",
+        )
+
+    def manual_settle_view(self, request, order_id):
+        return self._operation(
+            request,
+            order_id,
+            ManualSettleForm,
+            "Finish the manual order",
+            lambda order, data: by_hand.manual_order_settle(
+                order_id=order.pk,
+                actor=request.user,
+                outcome=data["outcome"],
+                delivered=data["delivered"],
+                note=data["reason"],
+            ),
+            permission="orders.handle_manual_order",
         )
 
 

@@ -41,6 +41,7 @@ CANCEL_WHILE_SENDING = "The order is being sent right now; try again in a minute
 CANCEL_ALREADY_REQUESTED = "A cancel was already requested for this order"
 REFILL_NOT_COMPLETED = "Only a completed order can be refilled"
 REFILL_UNDER_WAY = "A refill of this order is already under way"
+REFILL_PERIOD_EXPIRED = "Refill period has expired for this order"
 IDEMPOTENCY_KEY_REUSED = "This idempotency key was already used for a different order"
 
 
@@ -61,6 +62,7 @@ CODES: dict[str, str] = {
     CANCEL_ALREADY_REQUESTED: "cancel_already_requested",
     REFILL_NOT_COMPLETED: "refill_not_possible",
     REFILL_UNDER_WAY: "refill_under_way",
+    REFILL_PERIOD_EXPIRED: "refill_period_expired",
     IDEMPOTENCY_KEY_REUSED: "idempotency_key_reused",
 }
 # The API v2 texts that clients match on, as a page says them.

@@ -23,6 +23,9 @@ class Submission(models.TextChoices):
     SENT = "sent"  # the provider gave its order id
     REJECTED = "rejected"  # the provider said it can never work; refunded
     UNKNOWN = "unknown"  # `add` may or may not have reached the provider; an admin decides
+    # A manual service's order: in the staff's queue (the admin's Manual queue), never sent;
+    # its status is what staff set (orders.services.settling).
+    MANUAL = "manual"
 
 
 class CancelState(models.TextChoices):
@@ -152,7 +155,10 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        permissions = [("resolve_order", "Can attach a provider id, re-send, or cancel and refund an order")]
+        permissions = [
+            ("resolve_order", "Can attach a provider id, re-send, cancel and refund, or settle by hand"),
+            ("handle_manual_order", "Can start, complete or cancel orders of manual services"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "provider_order_id"],

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from orders.errors import (
     CANCEL_ALREADY_REQUESTED,
@@ -20,6 +21,7 @@ from orders.errors import (
     CANCEL_WHILE_SENDING,
     REFILL_DISABLED,
     REFILL_NOT_COMPLETED,
+    REFILL_PERIOD_EXPIRED,
     REFILL_UNDER_WAY,
 )
 from orders.models import CancelState, Order, Refill, Submission
@@ -32,6 +34,9 @@ PROGRESS_FIELDS = ("pk", "status", "submission", "charge", "refunded", "quantity
 
 # The order statuses a refill can be asked for.
 REFILLABLE = [OrderStatus.COMPLETED, OrderStatus.PARTIAL]
+# Where an order's own status is what the customer sees: the provider's word (sent), or the
+# staff's (a manual service's order).
+STATUS_AS_IS = [Submission.SENT, Submission.MANUAL]
 
 
 def customer_orders(customer) -> QuerySet[Order]:
@@ -72,6 +77,8 @@ def order_cancel_refusal(order: Order) -> str | None:
         return CANCEL_DISABLED
     if order.is_final or order.submission in (Submission.REJECTED, Submission.UNKNOWN):
         return CANCEL_TOO_LATE
+    if order.submission == Submission.MANUAL and order.status != OrderStatus.PENDING:
+        return CANCEL_TOO_LATE  # staff started it: only they can stop it now
     if order.submission == Submission.SENDING:
         return CANCEL_WHILE_SENDING
     if order.cancel_state != CancelState.NONE:
@@ -89,7 +96,21 @@ def order_refill_refusal(order: Order, *, refill_open: bool) -> str | None:
         return REFILL_NOT_COMPLETED
     if refill_open:
         return REFILL_UNDER_WAY
+    if refill_window_over(order):
+        return REFILL_PERIOD_EXPIRED
     return None
+
+
+def refill_window_over(order: Order) -> bool:
+    """True when the service's refill window (`refill_days` after the order ended) has passed.
+
+    An order ends at `completed_at` (polling's move into Completed, or staff's settling); an
+    order ended without one (a Partial from polling) counts from its last change."""
+    days = order.service.refill_days
+    if days is None:
+        return False
+    ended = order.completed_at or order.updated_at
+    return timezone.now() > ended + timedelta(days=days)
 
 
 def refills_of(customer) -> QuerySet[Refill]:
@@ -112,13 +133,15 @@ class OrderProgress:
 def order_progress(order: Order) -> OrderProgress:
     """The customer-facing status, charge and remains of `order`.
 
-    Only the provider's word moves an order past Pending: queued, sending, or unknown to us
-    whether the provider has it, an order is not yet under way.
+    Only the provider's word moves an order past Pending (staff's, for a manual service's order
+    or one they settled by hand): queued, sending, or unknown to us whether the provider has it,
+    an order is not yet under way.
     """
-    if order.submission == Submission.SENT:
-        status = OrderStatus(order.status)
-    elif order.submission == Submission.REJECTED or order.status == OrderStatus.CANCELED:
+    if order.submission == Submission.REJECTED or order.status == OrderStatus.CANCELED:
         status = OrderStatus.CANCELED
+    elif order.submission in STATUS_AS_IS or order.status in REFILLABLE:
+        # Completed or Partial is the provider's word, or the staff's when they settled it by hand.
+        status = OrderStatus(order.status)
     else:
         status = OrderStatus.PENDING
     if order.remains is not None:
@@ -137,13 +160,14 @@ def order_progress(order: Order) -> OrderProgress:
 
 def _status_condition(status: OrderStatus) -> Q:
     """The orders whose order_progress status is `status`, as a condition."""
-    sent, rejected = Q(submission=Submission.SENT), Q(submission=Submission.REJECTED)
+    sent = Q(submission__in=STATUS_AS_IS) | Q(status__in=REFILLABLE)
+    rejected = Q(submission=Submission.REJECTED)
     if status == OrderStatus.CANCELED:
         return rejected | Q(status=OrderStatus.CANCELED)
     if status == OrderStatus.PENDING:
         not_sent = ~sent & ~rejected & ~Q(status=OrderStatus.CANCELED)
         return (sent & Q(status=OrderStatus.PENDING)) | not_sent
-    return sent & Q(status=status)
+    return sent & ~rejected & Q(status=status)
 
 
 def orders_in_status(orders: QuerySet[Order], status: OrderStatus) -> QuerySet[Order]:

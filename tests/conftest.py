@@ -167,6 +167,33 @@ def finished_order(place_order, make_customer):
     return make
 
 
+@pytest.fixture
+def manual_service(default_service):
+    """A service staff deliver by hand: priced as the simulator's (its currency factor), 2.00 per 1000."""
+    from catalog.models import PriceChange, Service
+    from catalog.services import service_reprice
+
+    service = Service.objects.create(
+        provider=default_service.provider,
+        manual=True,
+        category=default_service.category,
+        name="Hand-picked followers",
+        provider_rate=Decimal("1"),
+        fixed_rate=Decimal("2"),
+        min_quantity=10,
+        max_quantity=10000,
+        cancel=True,
+    )
+    service_reprice(service=service, cause=PriceChange.STAFF, by=None)
+    return service
+
+
+@pytest.fixture
+def manual_order(place_order, manual_service):
+    """manual_order(quantity=1000): placed on `manual_service`, charged, in the staff's queue."""
+    return lambda quantity=1000: place_order(service=manual_service, quantity=quantity)
+
+
 _emails = itertools.count(1)
 # Every test customer's password (password hashing is a fast one in tests/settings.py).
 PASSWORD = "pw-12345-abc"

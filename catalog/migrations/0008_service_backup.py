@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0006_service_dripfeed_override"),
+        ("catalog", "0007_service_refill_days_and_manual"),
     ]
 
     operations = [

@@ -8,7 +8,8 @@ What an answer may change:
 - name and description: while ours equal the provider's previous ones (an admin's rename stays);
 - category: while the service sits where its provider category's mapping put it (a service an
   admin moved stays where it is);
-- a service missing from the answer is dropped: disabled, `dropped_at` set, never deleted.
+- a service missing from the answer is dropped: disabled, `dropped_at` set, never deleted;
+- a manual service (staff deliver it; its cost and price are theirs) is never read, changed or dropped.
 Each new, repriced, dropped, restored or guard-disabled service gets its history row
 (catalog.history), which the Updates page reads.
 
@@ -118,7 +119,8 @@ def catalog_sync(*, provider: Provider) -> SyncResult:
     with transaction.atomic():
         # Two syncs of one provider (beat and the admin's button) take turns here.
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
-        if not offers and Service.objects.filter(provider=provider, dropped_at__isnull=True).exists():
+        listed = Service.objects.filter(provider=provider, manual=False, dropped_at__isnull=True)
+        if not offers and listed.exists():
             raise CatalogSyncError(
                 f"{provider.name}: the provider listed no services we can sell; refusing to drop them "
                 "all, nothing changed."
@@ -199,7 +201,7 @@ def _apply(provider: Provider, offers: list[ProviderService], *, kept: set[int])
     created: list[Service] = []
     updated: list[Service] = []
     before_enabled: dict[int, bool] = {}
-    known = {service.provider_service_id: service for service in Service.objects.filter(provider=provider)}
+    known = {s.provider_service_id: s for s in Service.objects.filter(provider=provider, manual=False)}
     mappings = _mappings(provider, offers, result)
     categories = Category.objects.in_bulk(set(mappings.values()) | {s.category_id for s in known.values()})
     default_markup = default_markup_percent()

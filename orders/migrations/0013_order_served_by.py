@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0001_initial"),
-        ("orders", "0011_order_runs_done"),
+        ("orders", "0012_manual_orders"),
     ]
 
     operations = [

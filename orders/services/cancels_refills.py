@@ -33,6 +33,7 @@ from orders.models import (
 from orders.selectors import order_cancel_refusal, order_refill_refusal, refills_of
 from orders.services.operations import order_reject_and_refund
 from orders.services.polling import BACKGROUND_SHARE
+from orders.services.by_hand import manual_order_cancel_by_customer
 from provider.calls import Job, ProviderCalls
 from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider
@@ -55,11 +56,13 @@ def _customer_order(customer, order_id) -> Order:
 
 
 def order_request_cancel(*, customer, order_id) -> Order:
-    """Ask for a cancel. A queued (or waiting) order is canceled and refunded at once; a sent one is
-    forwarded."""
+    """Ask for a cancel. A queued (or waiting) order, or a manual one staff have not started, is
+    canceled and refunded at once; a sent one is forwarded."""
     order = _customer_order(customer, order_id)
     if refusal := order_cancel_refusal(order):
         raise OrderRefused(refusal)
+    if order.submission == Submission.MANUAL:
+        return manual_order_cancel_by_customer(order_id=order.pk, customer=customer)
     # Not sent yet: take it back before a worker claims it (its own transaction). A waiting order
     # may have been queued meanwhile (its link freed): either way it is not at the provider.
     if order_reject_and_refund(

@@ -79,19 +79,22 @@ def order_resend(*, order_id: int, actor) -> Order:
     return Order.objects.get(pk=order_id)
 
 
+def order_locked(*, order_id: int) -> Order:
+    """The order with its service, its row locked until the caller's transaction ends: a second
+    staff submit, or a poll round, waits and then sees what the first did. Refused when none."""
+    locked = Order.objects.select_for_update(of=("self",)).select_related("service")
+    order = locked.filter(pk=order_id).first()
+    if order is None:
+        raise OrderRefused("No such order")
+    return order
+
+
 def order_cancel_and_refund(*, order_id: int, actor, reason: str) -> Order:
     """Cancel an order on our side and refund what is left of its charge. Final orders stay as they are."""
     if not reason.strip():
         raise OrderRefused("A reason is required", field="reason")
     with transaction.atomic():
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("service")
-            .filter(pk=order_id)
-            .first()
-        )
-        if order is None:
-            raise OrderRefused("No such order")
+        order = order_locked(order_id=order_id)
         if order.status in FINAL:
             raise OrderRefused(f"Order {order.pk} is already {order.status}")
         if order.submission == Submission.SENDING:

@@ -95,6 +95,10 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
     # second is refused, as the provider would; another customer's waits for the link, since
     # refusing it would tell them of someone else's order and let one customer block another.
     one_per_link = bool(parsed.link) and not settings.ORDERS_ALLOW_DUPLICATE_LINKS
+    if service.manual:
+        # Staff deliver it (the admin's Manual queue): never queued for a provider, so never
+        # forwarded, and no provider refuses a second order on a link.
+        order.submission, one_per_link = Submission.MANUAL, False
     with transaction.atomic():
         if one_per_link:
             Order.objects.lock_link(service_id=service.pk, link=parsed.link)

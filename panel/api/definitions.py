@@ -312,7 +312,12 @@ ACTIONS: dict[str, Action] = {
                     many=True,
                 ),
             ),
-            (errors.INCORRECT_ORDER, errors.REFILL_DISABLED, "Only a completed order can be refilled"),
+            (
+                errors.INCORRECT_ORDER,
+                errors.REFILL_DISABLED,
+                "Only a completed order can be refilled",
+                errors.REFILL_PERIOD_EXPIRED,
+            ),
         ),
         Action(
             "refill_status",

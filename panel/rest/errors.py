@@ -76,6 +76,7 @@ REFUSAL_STATUS: dict[str, int] = {
             errors.CANCEL_ALREADY_REQUESTED,
             errors.REFILL_NOT_COMPLETED,
             errors.REFILL_UNDER_WAY,
+            errors.REFILL_PERIOD_EXPIRED,
         )
     },
     errors.CODES[errors.IDEMPOTENCY_KEY_REUSED]: status.HTTP_422_UNPROCESSABLE_ENTITY,
@@ -182,7 +183,7 @@ _WHEN = {
     404: "`not_found`, `order_not_found`, `refill_not_found`: none of yours.",
     409: "The order's or its service's state does not allow it: `active_order_with_link`, "
     "`cancel_disabled`, `cancel_too_late`, `cancel_already_requested`, `order_being_sent`, "
-    "`refill_disabled`, `refill_not_possible`, `refill_under_way`.",
+    "`refill_disabled`, `refill_not_possible`, `refill_under_way`, `refill_period_expired`.",
     413: "`body_too_large`.",
     415: "`unsupported_media_type`: send JSON.",
     422: "`idempotency_key_reused`: this Idempotency-Key came before with another body.",

@@ -1,5 +1,5 @@
-"""Attaching an id, re-sending and cancel-and-refund need `orders.resolve_order`: staff without it
-get 403 and change nothing; a superuser has it."""
+"""Attaching an id, re-sending, cancel-and-refund and settling by hand need `orders.resolve_order`:
+staff without it get 403 and change nothing; a superuser has it."""
 
 import pytest
 from django.urls import reverse
@@ -10,6 +10,7 @@ OPERATIONS = {
     "attach": {"provider_order_id": "123456"},
     "resend": {"confirm": "on"},
     "cancel": {"reason": "because"},
+    "settle": {"outcome": "Canceled", "reason": "because"},
 }
 
 

@@ -17,6 +17,7 @@ COPY billing billing
 COPY provider provider
 COPY webhooks webhooks
 COPY payments payments
+COPY support support
 RUN pip install .
 
 COPY manage.py ./

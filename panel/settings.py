@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "orders",
     "webhooks",
     "payments",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,9 @@ WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", 24, min=0
 WEBHOOKS_TEST_LIMIT_PER_MINUTE = env.int("WEBHOOKS_TEST_LIMIT_PER_MINUTE", 5, min=1)
 # Days the delivery log keeps delivered and failed deliveries.
 WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
+# Tickets a customer may open in any minute (panel.ratelimit), pages and REST API together: a
+# script cannot bury the staff's desk or the admins' mailbox.
+SUPPORT_TICKETS_PER_MINUTE = env.int("SUPPORT_TICKETS_PER_MINUTE", 3, min=1)
 # Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own
 # network). Development only: in production a customer could use it to reach internal services.
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", DEBUG)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("payments/", include("payments.urls")),
     path("services/", include("catalog.urls")),
+    path("support/", include("support.urls")),
     path("admin/dashboard/", admin.site.admin_view(views.admin_dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
 ]

@@ -78,8 +78,9 @@ def ticket_open(
     site_url: str,
 ) -> Ticket:
     """Open a ticket with its first message; the admins are e-mailed after the commit, with the
-    link to the ticket's page in the admin on `site_url` (the address the customer came to). Raises TicketRefused and changes nothing on bad
-    input, on the rate limit (SUPPORT_TICKETS_PER_MINUTE) and past MAX_OPEN_TICKETS."""
+    link to the ticket's page in the admin on `site_url` (the address the customer came to).
+    Raises TicketRefused and changes nothing on bad input, on the rate limit
+    (SUPPORT_TICKETS_PER_MINUTE) and past MAX_OPEN_TICKETS."""
     who, per_minute = str(customer.pk), settings.SUPPORT_TICKETS_PER_MINUTE
     if (wait := rate_limit_check(scope=_RATE_SCOPE, who=who, per_minute=per_minute)) is not None:
         raise TicketRefused(f"Too many new tickets; try again in {wait} seconds.", retry_after=wait)

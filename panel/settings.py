@@ -479,6 +479,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "provider.statuses.OrderStatus",
         "RefillStatusEnum": "provider.statuses.RefillStatus",
+        "TicketStateEnum": "support.models.TicketState",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -18,6 +18,7 @@ COPY provider provider
 COPY webhooks webhooks
 COPY payments payments
 COPY notifications notifications
+COPY support support
 RUN pip install .
 
 COPY manage.py ./

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "webhooks",
     "payments",
     "notifications",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,9 @@ WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", 24, min=0
 WEBHOOKS_TEST_LIMIT_PER_MINUTE = env.int("WEBHOOKS_TEST_LIMIT_PER_MINUTE", 5, min=1)
 # Days the delivery log keeps delivered and failed deliveries.
 WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", 30, min=1)
+# Tickets a customer may open in any minute (panel.ratelimit), pages and REST API together: a
+# script cannot bury the staff's desk or the admins' mailbox.
+SUPPORT_TICKETS_PER_MINUTE = env.int("SUPPORT_TICKETS_PER_MINUTE", 3, min=1)
 # Let webhooks go to http:// and to private, loopback and link-local addresses (the panel's own
 # network). Development only: in production a customer could use it to reach internal services.
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", DEBUG)
@@ -484,6 +488,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "provider.statuses.OrderStatus",
         "RefillStatusEnum": "provider.statuses.RefillStatus",
+        "TicketStateEnum": "support.models.TicketState",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("services/", include("catalog.urls")),
     path("updates/", catalog_views.updates_page, name="updates"),
+    path("support/", include("support.urls")),
     path("admin/dashboard/", admin.site.admin_view(views.admin_dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
 ]

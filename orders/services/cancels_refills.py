@@ -31,9 +31,9 @@ from orders.models import (
     Submission,
 )
 from orders.selectors import order_cancel_refusal, order_refill_refusal, refills_of
+from orders.services.by_hand import manual_order_cancel_by_customer
 from orders.services.operations import order_reject_and_refund
 from orders.services.polling import BACKGROUND_SHARE
-from orders.services.by_hand import manual_order_cancel_by_customer
 from provider.calls import Job, ProviderCalls
 from provider.client import MAX_IDS_PER_CALL, ProviderClient, ProviderError, ProviderRefused
 from provider.models import Provider

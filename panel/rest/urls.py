@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from panel.rest import views
+from support.api import TicketViewSet
 from webhooks.api import WebhookEndpointViewSet
 
 app_name = "rest"
@@ -14,6 +15,7 @@ router.register("refills", views.RefillViewSet, basename="refill")
 router.register("transactions", views.TransactionViewSet, basename="transaction")
 router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -15,8 +15,8 @@ from billing.money import refund_for
 from orders.errors import OrderRefused
 from orders.models import Order, OrderEvent, Submission
 from orders.selectors import order_progress
-from orders.services.polling import orders_poll
 from orders.services.by_hand import order_settle_by_hand
+from orders.services.polling import orders_poll
 from provider.statuses import OrderStatus
 from tests.racing import race
 

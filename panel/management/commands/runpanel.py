@@ -19,6 +19,7 @@ import sys
 import time
 from decimal import Decimal
 
+import honcho.manager
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         envs = dict.fromkeys(processes, env)
         if chain:
             processes["panel-b"], envs["panel-b"] = self._panel_b(host, port)
+            # Panel B's own honcho gives its children 5 s before SIGKILL: this one must wait
+            # longer, or it kills B's honcho first and B's workers are left running.
+            honcho.manager.KILL_WAIT = 20
 
         url = f"http://{host}:{port}"
         test_gateway = extra.get("PAYMENTS_TEST_GATEWAY_URL", "")

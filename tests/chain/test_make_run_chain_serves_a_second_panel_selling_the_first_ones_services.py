@@ -56,7 +56,7 @@ def test_run_chain_serves_b_with_a_as_its_provider_and_stops_both(start_process,
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(1)
     assert answered is not None and answered.status_code == 200
-    # B's own key at A works: B's provider is A's customer panel-b@example.com.
+    # B buys from A as one customer of A, named in the output.
     assert "panel B buys from this panel as panel-b@example.com" in output
 
     children = psutil.Process(panel.popen.pid).children(recursive=True)

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: setup run test test-all lint format bench backup stop-db clean
+.PHONY: setup run run-chain test test-all lint format bench backup stop-db clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ setup: $(VENV)/.installed .env
 
 run: setup
 	$(PY) manage.py runpanel
+
+# A demo of two panels in a chain: this one on PORT, and panel B on PORT + 1 selling its services.
+run-chain: setup
+	$(PY) manage.py runpanel --chain
 
 test: $(VENV)/.installed .env
 	$(PY) -m pytest -m "not slow"

@@ -111,3 +111,26 @@ def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decim
             ]
         )
     return len(changed)
+
+
+@transaction.atomic
+def chain_reseller_ensure(*, email: str, funds: Decimal) -> str:
+    """The customer a second demo panel (`make run-chain`) buys from this one as: created once,
+    topped up to `funds` when it has less, and given a new API key (returned in clear; the old one
+    is revoked, so each start hands the key to the panel that uses it)."""
+    from billing.models import Balance
+    from billing.services import ledger_deposit
+    from panel.apikeys import api_key_create
+
+    customer = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password=None
+    )
+    balance = Balance.objects.filter(customer=customer).values_list("amount", flat=True).first() or Decimal(0)
+    if balance < funds:
+        ledger_deposit(
+            customer=customer,
+            amount=funds - balance,
+            created_by=None,
+            reason="make run-chain: panel B's funds",
+        )
+    return api_key_create(customer=customer)[1]

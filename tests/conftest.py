@@ -216,9 +216,30 @@ def customer(django_user_model):
     return django_user_model.objects.create_user(email="customer@example.com", password="correct-horse-42")
 
 
+def with_totp(user):
+    """`user` with an authenticator app activated: staff reach the admin only with a second factor
+    (STAFF_REQUIRE_2FA), and force_login skips the step that would ask for its code."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    data = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data
+    return format_hotp_value(hotp_value(get_adapter().decrypt(data["secret"]), int(time.time()) // 30))
+
+
 @pytest.fixture
 def admin_user(django_user_model):
-    return django_user_model.objects.create_superuser(email="admin@example.com", password="correct-horse-42")
+    return with_totp(
+        django_user_model.objects.create_superuser(email="admin@example.com", password="correct-horse-42")
+    )
 
 
 # --- Real processes: a Celery worker and beat on the test database ---------------------------

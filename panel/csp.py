@@ -24,14 +24,15 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if HEADER not in response:
             policy = settings.CONTENT_SECURITY_POLICY
-            if request.path.startswith(_admin_prefix()):
+            if request.path.startswith(admin_prefix()):
                 policy = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", policy)
             if policy:
                 response[HEADER] = policy
         return response
 
 
-def _admin_prefix() -> str:
+def admin_prefix() -> str:
+    """The admin's URL prefix (/admin/), or a prefix no path has when the admin is not mounted."""
     try:
         return reverse("admin:index")
     except Exception:

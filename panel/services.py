@@ -1,5 +1,5 @@
-"""Services of the site itself: the first admin account, signing an account out everywhere,
-customers' discounts."""
+"""Services of the site itself: the first admin account, staff's second factor, signing an
+account out everywhere, customers' discounts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -61,6 +63,18 @@ def admin_ensure(*, email: str, password: str | None, remember_in: Path) -> Admi
     if remembered and user.check_password(remembered):
         return AdminAccount(email, remembered, created)
     return AdminAccount(email, None, created)
+
+
+# Recovery codes only come with one of these and are no second factor on their own.
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def staff_needs_two_factor(*, user: User) -> bool:
+    """True for a staff member who must set up a second factor (TOTP or a passkey) before the
+    admin: STAFF_REQUIRE_2FA is on and they have none activated."""
+    if not (settings.STAFF_REQUIRE_2FA and user.is_authenticated and user.is_staff):
+        return False
+    return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the session, the user and the messages: it sends staff without two-factor to set it up.
+    "panel.staff_two_factor.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "panel.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -440,9 +442,17 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn, through fido2) beside an authenticator app; each is a second factor after
+# the password. Signing in with a passkey alone (MFA_PASSKEY_LOGIN_ENABLED) stays off: every
+# sign-in goes through the password form and its rate limits. Browsers offer WebAuthn on https
+# and on http://localhost only (not http://127.0.0.1: an address is no relying-party id).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = PANEL_NAME
 MFA_RECOVERY_CODE_COUNT = 10
+# Staff without an activated second factor are sent to set one up before any admin page
+# (panel/staff_two_factor.py). Off only on a development machine.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", True)
 
 # --- Content-Security-Policy (panel.csp): no inline script or style on the customer site ------
 # Pico CSS draws its icons from data: URIs; allauth's TOTP QR code is a data: image.

@@ -260,7 +260,8 @@ def reseller(make_reseller):
 
 @pytest.fixture
 def make_staff_with_role(db):
-    """make_staff_with_role(panel.roles.FINANCE): a staff member in that role's group and no other."""
+    """make_staff_with_role(panel.roles.FINANCE): a staff member in that role's group and no other,
+    with an authenticator app (staff reach the admin only with a second factor)."""
     from django.contrib.auth.models import Group
 
     from panel.models import User
@@ -270,7 +271,7 @@ def make_staff_with_role(db):
             email=f"{role.lower()}{next(_emails)}@example.com", password=PASSWORD, is_staff=True
         )
         member.groups.add(Group.objects.get(name=role))
-        return member
+        return with_totp(member)
 
     return make
 
@@ -280,9 +281,30 @@ def customer(django_user_model):
     return django_user_model.objects.create_user(email="customer@example.com", password="correct-horse-42")
 
 
+def with_totp(user):
+    """`user` with an authenticator app activated: staff reach the admin only with a second factor
+    (STAFF_REQUIRE_2FA), and force_login skips the step that would ask for its code."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    data = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data
+    return format_hotp_value(hotp_value(get_adapter().decrypt(data["secret"]), int(time.time()) // 30))
+
+
 @pytest.fixture
 def admin_user(django_user_model):
-    return django_user_model.objects.create_superuser(email="admin@example.com", password="correct-horse-42")
+    return with_totp(
+        django_user_model.objects.create_superuser(email="admin@example.com", password="correct-horse-42")
+    )
 
 
 # --- Real processes: a Celery worker and beat on the test database ---------------------------

@@ -9,6 +9,7 @@ from django.urls import reverse
 from billing.models import EntryKind, LedgerEntry
 from billing.selectors import balance_amount
 from tests.billing.factories import CustomerFactory
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def staff(django_user_model):
         email="staff@example.com", password="correct-horse-42", is_staff=True
     )
     user.user_permissions.add(Permission.objects.get(codename="view_balance"))
-    return user
+    return with_totp(user)
 
 
 def _once(data: dict) -> dict:

@@ -16,6 +16,7 @@ from payments.gateways.base import EventKind, GatewayEvent
 from payments.models import Payment
 from payments.services import payment_event_apply
 from tests.billing.factories import CustomerFactory
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def staff(django_user_model):
         email="staff@example.com", password="correct-horse-42", is_staff=True
     )
     user.user_permissions.add(Permission.objects.get(codename="view_balance"))
-    return user
+    return with_totp(user)
 
 
 def _grant_write_off(user):

@@ -14,6 +14,7 @@ from orders.models import CancelState, Order, Refill, Submission
 from orders.services.cancels_refills import cancels_send, refills_send
 from orders.services.polling import orders_poll
 from panel.templatetags.panel_site import money
+from tests.conftest import totp_code, with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +24,9 @@ def _admin_deposits(page, live_server, admin, customer, amount: str) -> None:
     page.goto(f"{live_server.url}/admin/login/?next=/admin/billing/balance/deposit/")
     page.get_by_label("Email").fill(admin.email)
     page.get_by_label("Password").fill("pw-12345-abc")
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    # Staff have a second factor (STAFF_REQUIRE_2FA): the sign-in asks for the app's code.
+    page.get_by_label("Code").fill(totp_code(admin))
     page.locator("main").get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/admin/billing/balance/deposit/$"))
     page.fill("#id_email", customer.email)
@@ -55,7 +59,9 @@ def test_a_customer_orders_follows_refills_cancels_and_mass_orders(
 ):
     cache.clear()
     customer = make_customer("0")
-    admin = django_user_model.objects.create_superuser(email="boss@example.com", password="pw-12345-abc")
+    admin = with_totp(
+        django_user_model.objects.create_superuser(email="boss@example.com", password="pw-12345-abc")
+    )
     EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
     followers = service("Instagram Followers [Refill 30 days]")
     comments = service("Instagram Custom Comments")

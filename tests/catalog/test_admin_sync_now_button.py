@@ -2,6 +2,7 @@ import pytest
 
 from catalog.models import Service
 from provider.simulator import Faults
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,9 @@ def test_sync_now_is_a_post(admin_client, provider):
 
 
 def test_sync_now_needs_the_right_to_change_services(client, django_user_model, provider):
-    staff = django_user_model.objects.create_user(email="staff@example.com", password="x", is_staff=True)
+    staff = with_totp(
+        django_user_model.objects.create_user(email="staff@example.com", password="x", is_staff=True)
+    )
     client.force_login(staff)
 
     assert client.post(sync_url(provider)).status_code == 403

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 
 from panel.models import User
 from provider.simulator import Faults
+from tests.conftest import with_totp
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +45,7 @@ def make_staff(db):
         )
         user.is_superuser = superuser
         user.save()
+        with_totp(user)
         for name in permissions:
             app_label, codename = name.split(".")
             user.user_permissions.add(

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from billing.money import money_display
 from billing.services import ledger_refund
 from panel.models import User
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,9 @@ def test_the_row_and_the_customers_page_link_to_the_deposit_and_adjust_forms_of_
 
 def test_a_staff_member_sees_only_the_buttons_of_their_permissions(client, django_user_model, make_customer):
     customer = make_customer("5")
-    staff = django_user_model.objects.create_user(email="clerk@example.com", password="x", is_staff=True)
+    staff = with_totp(
+        django_user_model.objects.create_user(email="clerk@example.com", password="x", is_staff=True)
+    )
     for codename in ("view_user", "change_user", "deposit_funds"):
         staff.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(staff)

@@ -71,7 +71,10 @@ def test_runpanel_serves_health_login_and_admin_then_stops_cleanly(start_process
         headers={"Referer": login.url},
         timeout=10,
     )
-    assert signed_in.status_code == 200 and "Site administration" in signed_in.text
+    # The demo admin has no second factor yet: the admin sends them to set one up (STAFF_REQUIRE_2FA).
+    assert signed_in.status_code == 200 and signed_in.url == f"{base}/account/2fa/"
+    assert "Staff need two-factor authentication" in signed_in.text
+    assert "the admin first asks for two-factor" in panel.output()
     # With DEBUG=true and no gateway's secrets, the test gateway is offered and its server runs.
     assert "test gateway (no real money) at http://127.0.0.1:" in panel.output()
     add_funds = session.get(f"{base}/payments/add/", timeout=10)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 
 from payments.models import Payment
 from payments.services import payment_create
+from tests.conftest import with_totp
 
 
 def start_payment(customer, *, amount: str = "25.00", gateway: str = "stripe") -> Payment:
@@ -31,4 +32,4 @@ def staff_member(django_user_model, *permissions: str, email: str = "staff@examp
         user.user_permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
-    return user
+    return with_totp(user)

@@ -10,13 +10,16 @@ from panel.models import User
 from provider.context_processors import low_balance
 from provider.models import Provider
 from provider.services import provider_check_balance
+from tests.conftest import with_totp
 
 BANNER = "is low on balance"
 
 
 @pytest.fixture
 def staff(db) -> User:
-    user = User.objects.create_user(email="staff@example.com", password="pw-12345-abc", is_staff=True)
+    user = with_totp(
+        User.objects.create_user(email="staff@example.com", password="pw-12345-abc", is_staff=True)
+    )
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_provider", "view_order"]),
     )

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from provider.models import Provider
+from tests.conftest import with_totp
 
 SECRET = "prov-key-8c1d2e3f4a5b6c7d"
 
@@ -18,7 +19,9 @@ def provider(db) -> Provider:
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser(email="root@example.com", password="pw-12345-abc")
+    return with_totp(
+        django_user_model.objects.create_superuser(email="root@example.com", password="pw-12345-abc")
+    )
 
 
 def form_data(provider: Provider, **changes) -> dict:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from provider.models import Provider
 from provider.simulator import Faults
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +93,10 @@ def test_the_buttons_need_a_post_with_csrf_and_the_change_permission(
         checked.force_login(admin_user)
         assert checked.post(url).status_code == 403
 
-        viewer = django_user_model.objects.create_user(
-            email=f"viewer-{button}@example.com", password="correct-horse-42", is_staff=True
+        viewer = with_totp(
+            django_user_model.objects.create_user(
+                email=f"viewer-{button}@example.com", password="correct-horse-42", is_staff=True
+            )
         )
         viewer.user_permissions.add(Permission.objects.get(codename="view_provider"))
         only_views = Client()

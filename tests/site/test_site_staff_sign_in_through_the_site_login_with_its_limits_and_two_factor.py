@@ -6,6 +6,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
+from tests.conftest import with_totp
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,7 +49,7 @@ def test_wrong_staff_passwords_are_rate_limited(client, staff):
 
 
 def test_staff_signed_in_reach_the_admin_and_customers_are_refused(client, staff, make_customer):
-    client.force_login(staff)
+    client.force_login(with_totp(staff))
     assert client.get("/admin/").status_code == 200
     client.force_login(make_customer())
     assert client.get("/admin/login/").status_code == 403

@@ -79,10 +79,19 @@ class Command(BaseCommand):
         gateway = f"  payments: {test_gateway}/ (the test gateway: no real money)\n" if test_gateway else ""
         database = "embedded PostgreSQL in .data/" if settings.EMBEDDED_DATABASE else "DATABASE_URL"
         password = admin.password or "(unchanged: set ADMIN_PASSWORD to reset it)"
+        # Kept on in development too, so the demo admin meets the requirement production has.
+        two_factor = (
+            "            the admin first asks for two-factor: scan its QR code with an authenticator\n"
+            f"            app, or add a passkey at http://localhost:{port}/account/2fa/\n"
+            "            (STAFF_REQUIRE_2FA=false in .env skips it on this machine)\n"
+            if settings.STAFF_REQUIRE_2FA
+            else ""
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nThe panel is starting at {url}/\n"
                 f"  admin:    {url}/admin/  as {admin.email} / {password}\n"
+                f"{two_factor}"
                 f"  health:   {url}/healthz\n"
                 f"{gateway}"
                 f"  database: {database}\n"

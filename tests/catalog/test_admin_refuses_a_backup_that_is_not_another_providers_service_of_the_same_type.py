@@ -1,7 +1,6 @@
 """A service's backup (failover, docs/provider.md) must be another provider's service of the same
 type: the admin's service form says why it refuses one, and saves nothing."""
 
-
 import pytest
 
 from catalog.forms import ServiceForm

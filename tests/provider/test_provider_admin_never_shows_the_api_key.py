@@ -36,6 +36,7 @@ def form_data(provider: Provider, **changes) -> dict:
         "is_active": "on",
         "low_balance_threshold": str(provider.low_balance_threshold),
         "max_in_flight": str(provider.max_in_flight),
+        "failover_after": str(provider.failover_after),
         "calls_per_second": "",
     }
     return data | changes

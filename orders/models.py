@@ -158,6 +158,8 @@ class Order(models.Model):
         permissions = [
             ("resolve_order", "Can attach a provider id, re-send, cancel and refund, or settle by hand"),
             ("handle_manual_order", "Can start, complete or cancel orders of manual services"),
+            # What the customer may do themselves: the provider decides, money moves as it answers.
+            ("request_refill_cancel", "Can ask the provider for an order's refill or cancel"),
         ]
         constraints = [
             models.UniqueConstraint(

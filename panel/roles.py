@@ -29,8 +29,19 @@ def _all(app_label: str, *models: str) -> list[str]:
 
 # The permissions of each role but Owner, as "app_label.codename".
 ROLES: dict[str, list[str]] = {
-    # Answers customers: sees their orders, money and payments; moves no money and prices nothing.
-    SUPPORT: [*_READ_CUSTOMERS, *_READ_ORDERS, *_READ_MONEY, *_READ_PAYMENTS, *_READ_CATALOG],
+    # Answers customers: reads their orders, money and payments, answers tickets, and asks a
+    # provider for a refill or cancel as the customer could; moves no money and prices nothing.
+    SUPPORT: [
+        *_READ_CUSTOMERS,
+        *_READ_ORDERS,
+        *_READ_MONEY,
+        *_READ_PAYMENTS,
+        *_READ_CATALOG,
+        "orders.request_refill_cancel",
+        "support.view_ticket",
+        "support.reply_ticket",
+        *_all("support", "cannedreply"),
+    ],
     # Balances, deposits, adjustments, write-offs, payments and their gateways and bonus tiers.
     FINANCE: [
         *_READ_CUSTOMERS,
@@ -55,6 +66,8 @@ ROLES: dict[str, list[str]] = {
         *_READ_ORDERS,
         "orders.change_order",
         "orders.resolve_order",
+        "orders.request_refill_cancel",
+        "orders.handle_manual_order",
         *_all("catalog", "service", "category", "categorymapping", "pricingsettings", "customrate"),
         "catalog.view_pricehistory",
         "provider.add_provider",

@@ -1,6 +1,6 @@
 """The staff's support desk in the admin: the tickets list, and each ticket's page with its thread
 (oldest first), a reply box with the canned replies, and its orders with one-click Refill and Cancel
-(the orders' own services, behind the orders admin's permission `orders.resolve_order`)."""
+(the orders' own services, as the customer would ask; permission `orders.request_refill_cancel`)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from support.services import (
 
 REPLY_PERMISSION = "support.reply_ticket"
 # The orders admin's operations ask the same (orders.admin.OrderAdmin._operation).
-ORDER_PERMISSION = "orders.resolve_order"
+ORDER_PERMISSION = "orders.request_refill_cancel"
 
 
 @admin.register(Ticket)

@@ -1,5 +1,5 @@
 """The ticket's page runs the orders' own refill and cancel on the ticket's orders, for staff with
-the orders admin's `orders.resolve_order` only, and never on an order the ticket is not about."""
+`orders.request_refill_cancel` only, and never on an order the ticket is not about."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -17,7 +17,7 @@ def support_staff(django_user_model):
         user = django_user_model.objects.create_user(
             email=f"desk{resolve}@example.com", password="pw", is_staff=True
         )
-        codenames = ["view_ticket", "reply_ticket"] + (["resolve_order"] if resolve else [])
+        codenames = ["view_ticket", "reply_ticket"] + (["request_refill_cancel"] if resolve else [])
         user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
         return user
 

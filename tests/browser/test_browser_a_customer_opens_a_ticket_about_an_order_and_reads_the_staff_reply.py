@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.models import CannedReply, Ticket
+from tests.conftest import with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +17,9 @@ def test_a_ticket_about_an_order_gets_the_staff_reply(
 ):
     customer = make_customer("100")
     order = completed_order(customer=customer)
-    staff = django_user_model.objects.create_superuser(email="desk@example.com", password="pw-desk-123")
+    staff = with_totp(
+        django_user_model.objects.create_superuser(email="desk@example.com", password="pw-desk-123")
+    )
     CannedReply.objects.create(title="Refill started", body="We started a refill of your order.")
 
     page = open_page()

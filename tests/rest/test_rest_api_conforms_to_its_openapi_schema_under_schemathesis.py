@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from orders.models import Refill
 from panel.wsgi import application
 from payments.models import Payment
+from support.services import ticket_open
 from tests.rest.conftest import rest_body
 from webhooks.services import webhook_endpoint_create
 
@@ -59,6 +60,14 @@ def known(reseller, catalog, completed_order, sent_order, place_order) -> dict[s
         "services": list(catalog.values()),
         # Nothing listens there: a test event only queues a delivery (sent after commit, never here).
         "webhooks": [webhook_endpoint_create(customer=reseller.customer, url="http://127.0.0.1:9/hook")],
+        "tickets": [
+            ticket_open(
+                customer=reseller.customer,
+                subject="other",
+                message="A question",
+                site_url="http://testserver",
+            )
+        ],
     }
 
 

@@ -7,13 +7,16 @@ from django.core import mail
 
 from support.models import CannedReply, Ticket
 from support.services import MAX_OPEN_TICKETS
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_superuser(email="staff@example.com", password="pw-staff-123")
+    return with_totp(
+        django_user_model.objects.create_superuser(email="staff@example.com", password="pw-staff-123")
+    )
 
 
 def test_the_thread_goes_both_ways_with_emails_and_the_unread_badge(

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from support.models import Message
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,9 @@ def _targets(client, url) -> set[str]:
 def test_support_forms_need_the_token(make_customer, completed_order, open_ticket, django_user_model):
     customer = make_customer()
     ticket = open_ticket(customer, completed_order(customer=customer))
-    staff = django_user_model.objects.create_superuser(email="csrf-desk@example.com", password="pw")
+    staff = with_totp(
+        django_user_model.objects.create_superuser(email="csrf-desk@example.com", password="pw")
+    )
     browser, strict, desk, strict_desk = (
         Client(),
         Client(enforce_csrf_checks=True),

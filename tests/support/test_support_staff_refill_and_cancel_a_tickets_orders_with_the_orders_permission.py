@@ -5,13 +5,15 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from orders.models import CancelState, Refill
+from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def support_staff(django_user_model):
-    """staff(resolve=False): a staff member who may read and answer tickets (and resolve orders)."""
+    """staff(resolve=False): a staff member who may read and answer tickets (and ask for refills and
+    cancels), with an authenticator app."""
 
     def make(resolve: bool = False):
         user = django_user_model.objects.create_user(
@@ -19,12 +21,12 @@ def support_staff(django_user_model):
         )
         codenames = ["view_ticket", "reply_ticket"] + (["request_refill_cancel"] if resolve else [])
         user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-        return user
+        return with_totp(user)
 
     return make
 
 
-def test_refill_needs_the_resolve_permission_then_asks_the_orders_refill(
+def test_refill_needs_its_permission_then_asks_the_orders_refill(
     make_customer, completed_order, open_ticket, signed_in, support_staff
 ):
     customer = make_customer()
@@ -33,7 +35,7 @@ def test_refill_needs_the_resolve_permission_then_asks_the_orders_refill(
     url = f"/admin/support/ticket/{ticket.pk}/orders/{order.pk}/refill/"
 
     desk = signed_in(support_staff(resolve=False))
-    assert b"needs the orders" in desk.get(f"/admin/support/ticket/{ticket.pk}/change/").content
+    assert b"needs the permission to ask" in desk.get(f"/admin/support/ticket/{ticket.pk}/change/").content
     assert desk.post(url).status_code == 403
     assert not Refill.objects.exists()
 

@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.services import staff_alert_send
 from orders.models import Order
 from panel.emails import customer_email_send
 from panel.ratelimit import rate_limit_check, rate_limit_hit
@@ -121,9 +121,10 @@ def _link(site_url: str, path: str) -> str:
 def _tell_admins(*, ticket: Ticket, orders: list[Order], body: str, site_url: str) -> None:
     thread_url = _link(site_url, reverse("admin:support_ticket_change", args=[ticket.pk]))
     about = f"Orders: {', '.join(str(order.pk) for order in orders)}\n" if orders else ""
-    mail_admins(
-        f"New support ticket {ticket.pk}: {ticket.title}",
-        f"{ticket.customer.email} opened ticket {ticket.pk} ({ticket.title}).\n{about}\n{body}\n\n"
+    # The admins' mail, and Telegram where a bot is configured (notifications.staff_alert_send).
+    staff_alert_send(
+        subject=f"New support ticket {ticket.pk}: {ticket.title}",
+        text=f"{ticket.customer.email} opened ticket {ticket.pk} ({ticket.title}).\n{about}\n{body}\n\n"
         f"Answer it: {thread_url}\n",
     )
 

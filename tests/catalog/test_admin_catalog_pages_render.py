@@ -1,5 +1,6 @@
 import pytest
 
+from catalog.forms import ManualServiceForm
 from catalog.models import CategoryMapping, Service
 from catalog.services import catalog_sync
 
@@ -37,8 +38,11 @@ def test_a_services_page_shows_its_price_history_read_only(admin_client, provide
     assert b'name="provider_rate"' not in page.content  # the provider's terms are not ours to edit
 
 
-def test_services_cannot_be_added_by_hand(admin_client):
-    assert admin_client.get("/admin/catalog/service/add/").status_code == 403
+def test_the_only_services_added_by_hand_are_manual_ones(admin_client):
+    # A provider's services come from its sync; Add makes a service staff deliver themselves.
+    page = admin_client.get("/admin/catalog/service/add/")
+    assert page.status_code == 200
+    assert isinstance(page.context["adminform"].form, ManualServiceForm)
 
 
 def test_a_category_mapping_page_renders(admin_client):

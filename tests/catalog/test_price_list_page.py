@@ -107,9 +107,9 @@ def test_the_page_runs_the_same_number_of_queries_for_3_or_60_services(
         make_service(category=categories[n])
     with CaptureQueriesContext(connection) as few:
         signed_in.get(URL)
-    # The session, the user, the header's balance, the services with their category and provider,
-    # and their average times (orders.selectors.services_completion_times).
-    assert len(few) == 5
+    # The session, the user, the header's balance and unread tickets, the services with their
+    # category and provider, and their average times (orders.selectors.services_completion_times).
+    assert len(few) == 6
     for n in range(57):
         make_service(
             category=categories[n % 3],

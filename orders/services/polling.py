@@ -106,7 +106,12 @@ def orders_poll_ids(*, provider: Provider, order_ids: list[int]) -> PollReport:
         elif chunks:
             chunk = chunks.popleft()
             provider_ids, tries = (
-                dict(Order.objects.filter(pk__in=chunk).values_list("provider_order_id", "pk")),
+                # Only this provider's sent orders: another provider's number means another order.
+                dict(
+                    Order.objects.filter(
+                        pk__in=chunk, provider=provider, submission=Submission.SENT
+                    ).values_list("provider_order_id", "pk")
+                ),
                 0,
             )
         else:
@@ -320,9 +325,13 @@ def _apply_one(
         order.remains = min(answer.remains, order.quantity)
     if answer.runs_done is not None:
         order.runs_done = answer.runs_done
-    if answer.charge is not None:
-        order.cost = (answer.charge * factor).quantize(AMOUNT_QUANTUM)
     status = settlement.status
+    if answer.charge is not None:
+        cost = (answer.charge * factor).quantize(AMOUNT_QUANTUM)
+        # A provider refunds only with a final status: a lower charge before one is an earlier
+        # status read again after the refund, and would shrink the whole a package's share is of.
+        if status in FINAL or order.cost is None or cost > order.cost:
+            order.cost = cost
     if status == order.status:
         return False
     previous, order.status = order.status, status

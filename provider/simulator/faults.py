@@ -22,6 +22,7 @@ DEFAULT_SCOPE: dict[str, tuple[str, ...] | None] = {
     "status_variants": ("status",),
     "incorrect_order_id": ("status",),
     "contradictions": ("status",),
+    "unasked_ids": ("status",),
 }
 
 # What `refusal` answers `add` with: the provider received it and placed nothing.
@@ -56,6 +57,8 @@ class Faults:
     - `refusal`: `add` refused; `refusal_permanent` of those with a permanent text, the rest transient.
     - `contradictions`: a final order answered as "In progress", "Pending", "Unknown" or "" again,
       and many-form answers in shuffled order.
+    - `unasked_ids`: a many-form `status` answer also carries orders it was not asked about (up to
+      five others it holds, a hostile or confused provider's extra numbers).
     - `only`: fault name -> the actions it may hit (defaults: DEFAULT_SCOPE).
     - `at_most`: fault name -> how many times it may fire in all (e.g. two 500s, then health).
     """
@@ -74,6 +77,7 @@ class Faults:
     refusal: float = 0.0
     refusal_permanent: float = 0.5
     contradictions: float = 0.0
+    unasked_ids: float = 0.0
     only: dict[str, list[str]] = field(default_factory=dict)
     at_most: dict[str, int] = field(default_factory=dict)
 

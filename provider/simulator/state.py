@@ -317,6 +317,11 @@ class SimState:
                 answers[text] = {"error": "Incorrect order ID"}
             else:
                 answers[text] = self._order_answer(order, now)
+        if self.dice.fires("unasked_ids", "status"):
+            others = [order_id for order_id in self._orders if str(order_id) not in answers]
+            for _ in range(min(5, len(others))):
+                order_id = self.dice.choice("unasked_ids", others)
+                answers[str(order_id)] = self._order_answer(self._orders[order_id], now)
         if self.dice.fires("contradictions", "status"):
             keys = list(answers)
             self.dice.shuffle("contradictions", keys)

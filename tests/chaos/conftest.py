@@ -172,6 +172,7 @@ def chaos_faults(seed: int) -> Faults:
         status_variants=0.30,
         incorrect_order_id=0.05,
         contradictions=0.30,
+        unasked_ids=0.10,
     )
 
 

@@ -72,3 +72,19 @@ def test_a_partial_package_with_neither_charge_nor_a_unit_count_waits_and_is_fla
         orders_apply_statuses(answers={order.pk: answer})
     order.refresh_from_db()
     assert (order.status, order.refunded, order.flagged) == (OrderStatus.PENDING, 0, True)
+
+
+def test_a_stale_answer_showing_a_lower_charge_does_not_shrink_the_first(package_order):
+    """A provider refunds only with a final status: a non-final answer with a lower charge is an
+    earlier status read again after the refund (the chaos run's contradictions), not the whole."""
+    order = package_order()
+    under_way = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", Decimal("2.00000"), 0, 1, "USD")
+    stale = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", Decimal("0.50000"), 0, 1, "USD")
+    partial = OrderStatusResult(OrderStatus.PARTIAL, "Partial", Decimal("0.50000"), 0, 1, "USD")
+    for answer in (under_way, stale, partial):
+        orders_apply_statuses(answers={order.pk: answer})
+
+    order.refresh_from_db()
+    assert order.cost == Decimal("0.50000")  # what it billed us in the end
+    expected = (order.charge * Decimal("0.75")).quantize(Decimal("0.00001"), rounding=ROUND_DOWN)
+    assert (order.status, order.refunded) == (OrderStatus.PARTIAL, expected)

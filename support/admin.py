@@ -147,7 +147,7 @@ class TicketAdmin(admin.ModelAdmin):
         if run is None:
             raise PermissionDenied
         try:
-            run(ticket=ticket, order_id=order_id)
+            run(ticket=ticket, order_id=order_id, staff=request.user)
         except OrderRefused as refusal:
             self.message_user(request, f"Order {order_id}: {refusal.message}", messages.ERROR)
         else:

@@ -172,8 +172,9 @@ def manual_order_settle(
     )
 
 
-def manual_order_cancel_by_customer(*, order_id: int, customer) -> Order:
-    """The customer's cancel of a manual order staff have not started: refunded in full at once."""
+def manual_order_cancel_by_customer(*, order_id: int, customer, actor=None) -> Order:
+    """The customer's cancel of a manual order staff have not started (asked by `actor`, staff on
+    a ticket, when given): refunded in full at once."""
 
     def refusal(order: Order) -> str | None:
         if order.customer_id != customer.pk or order.submission != Submission.MANUAL:
@@ -182,10 +183,10 @@ def manual_order_cancel_by_customer(*, order_id: int, customer) -> Order:
 
     return _settle(
         order_id=order_id,
-        actor=customer,
+        actor=actor or customer,
         outcome=OrderStatus.CANCELED,
         delivered=None,
         note="",
         refusal=refusal,
-        who="the customer before staff started it",
+        who=("the customer" if actor is None else "staff for the customer") + " before staff started it",
     )

@@ -55,14 +55,16 @@ def _customer_order(customer, order_id) -> Order:
     return order
 
 
-def order_request_cancel(*, customer, order_id) -> Order:
-    """Ask for a cancel. A queued (or waiting) order, or a manual one staff have not started, is
-    canceled and refunded at once; a sent one is forwarded."""
+def order_request_cancel(*, customer, order_id, staff=None) -> Order:
+    """Ask for a cancel, as the customer or as `staff` for them (a support ticket). A queued (or
+    waiting) order, or a manual one staff have not started, is canceled and refunded at once; a
+    sent one is forwarded."""
     order = _customer_order(customer, order_id)
     if refusal := order_cancel_refusal(order):
         raise OrderRefused(refusal)
     if order.submission == Submission.MANUAL:
-        return manual_order_cancel_by_customer(order_id=order.pk, customer=customer)
+        return manual_order_cancel_by_customer(order_id=order.pk, customer=customer, actor=staff)
+    asker = _asker(staff)
     # Not sent yet: take it back before a worker claims it (its own transaction). A waiting order
     # may have been queued meanwhile (its link freed): either way it is not at the provider.
     if order_reject_and_refund(
@@ -70,7 +72,7 @@ def order_request_cancel(*, customer, order_id) -> Order:
         from_submissions=[Submission.WAITING, Submission.QUEUED],
         error="Canceled before sending",
         refund_reason="Canceled before it was sent",
-        event="Canceled by the customer before sending; refunded",
+        event=f"Canceled by {asker} before sending; refunded",
     ):
         return order
     with transaction.atomic():
@@ -85,13 +87,14 @@ def order_request_cancel(*, customer, order_id) -> Order:
                 raise OrderRefused(CANCEL_WHILE_SENDING)
             raise OrderRefused(CANCEL_ALREADY_REQUESTED)
         OrderEvent.objects.create(
-            order=order, message="Cancel requested by the customer", shown=SHOWN_CANCEL_REQUESTED
+            order=order, message=f"Cancel requested by {asker}", shown=SHOWN_CANCEL_REQUESTED, actor=staff
         )
     order.refresh_from_db()
     return order
 
 
-def order_request_refill(*, customer, order_id) -> Refill:
+def order_request_refill(*, customer, order_id, staff=None) -> Refill:
+    """Ask for a refill, as the customer or as `staff` for them (a support ticket)."""
     order = _customer_order(customer, order_id)
     if refusal := order_refill_refusal(order, refill_open=False):  # told under the lock below
         raise OrderRefused(refusal)
@@ -101,8 +104,14 @@ def order_request_refill(*, customer, order_id) -> Refill:
         if refusal := order_refill_refusal(order, refill_open=refill_open):
             raise OrderRefused(refusal)
         refill = Refill.objects.create(order=order)
-        OrderEvent.objects.create(order=order, message=f"Refill {refill.pk} requested by the customer")
+        OrderEvent.objects.create(
+            order=order, message=f"Refill {refill.pk} requested by {_asker(staff)}", actor=staff
+        )
     return refill
+
+
+def _asker(staff) -> str:
+    return "the customer" if staff is None else f"staff ({staff.email}) for the customer"
 
 
 def customer_refill(*, customer, refill_id) -> Refill:

@@ -17,13 +17,13 @@ def _linked(ticket: Ticket, order_id: int) -> Order:
     return order
 
 
-def ticket_order_refill(*, ticket: Ticket, order_id: int) -> Refill:
-    """A refill of one of the ticket's orders, as if its customer asked; raises OrderRefused."""
+def ticket_order_refill(*, ticket: Ticket, order_id: int, staff) -> Refill:
+    """A refill of one of the ticket's orders, asked by `staff` for its customer; raises OrderRefused."""
     order = _linked(ticket, order_id)
-    return order_request_refill(customer=ticket.customer, order_id=order.pk)
+    return order_request_refill(customer=ticket.customer, order_id=order.pk, staff=staff)
 
 
-def ticket_order_cancel(*, ticket: Ticket, order_id: int) -> Order:
-    """A cancel of one of the ticket's orders, as if its customer asked; raises OrderRefused."""
+def ticket_order_cancel(*, ticket: Ticket, order_id: int, staff) -> Order:
+    """A cancel of one of the ticket's orders, asked by `staff` for its customer; raises OrderRefused."""
     order = _linked(ticket, order_id)
-    return order_request_cancel(customer=ticket.customer, order_id=order.pk)
+    return order_request_cancel(customer=ticket.customer, order_id=order.pk, staff=staff)

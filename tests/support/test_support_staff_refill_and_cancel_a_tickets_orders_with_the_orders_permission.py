@@ -44,6 +44,9 @@ def test_refill_needs_its_permission_then_asks_the_orders_refill(
     assert resolver.get(url).status_code == 405
     assert resolver.post(url).status_code == 302
     assert Refill.objects.filter(order=order).count() == 1
+    event = order.events.get(message__startswith="Refill")
+    assert event.actor.email == "desktrue@example.com"
+    assert "requested by staff (desktrue@example.com) for the customer" in event.message
     resolver.post(url)  # a second click: the orders' rule refuses it (a refill is under way)
     assert Refill.objects.filter(order=order).count() == 1
 
@@ -61,3 +64,8 @@ def test_cancel_reaches_only_the_tickets_own_orders(
     resolver.post(f"/admin/support/ticket/{ticket.pk}/orders/{linked.pk}/cancel/")
     linked.refresh_from_db()
     assert linked.cancel_state == CancelState.REQUESTED
+    event = linked.events.get(message__startswith="Cancel requested")
+    assert (event.actor.email, event.message) == (
+        "desktrue@example.com",
+        "Cancel requested by staff (desktrue@example.com) for the customer",
+    )

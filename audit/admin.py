@@ -59,6 +59,8 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().save_form(request, form, change)
 
     def save_related(self, request, form, formsets, change):
+        # The inline rows as they were, while a deleted one still has its id.
+        inlines = [(formset, _inline_rows_before(formset)) for formset in formsets]
         super().save_related(request, form, formsets, change)
         obj = form.instance
         if self.audit_fields:
@@ -75,18 +77,16 @@ class AuditedAdmin(admin.ModelAdmin):
                         AuditChange(obj, _only(before, names), _only(after, names), self.audit_repr(stored))
                     ],
                 )
-        for formset in formsets:
-            self._audit_formset(request, formset, parent=obj)
+        for formset, rows in inlines:
+            self._audit_formset(request, formset, rows, parent=obj)
 
-    def _audit_formset(self, request, formset, *, parent: models.Model) -> None:
+    def _audit_formset(self, request, formset, rows, *, parent: models.Model) -> None:
         kind, fields = getattr(formset, "audit_kind", None), getattr(formset, "audit_fields", ())
         if kind is None:
             return
         name = formset.model._meta.verbose_name
         done: dict[str, list[AuditChange]] = {"added": [], "changed": [], "deleted": []}
-        for form in formset.initial_forms:
-            was = _as_it_was(form, fields)
-            before = audit_snapshot(obj=was, fields=fields)
+        for form, was, before in rows:
             if formset._should_delete_form(form):
                 done["deleted"].append(AuditChange(was, before, {}))
             elif form.has_changed():
@@ -182,13 +182,19 @@ def _only(snapshot: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {name: snapshot[name] for name in names if name in snapshot}
 
 
-def _as_it_was(form, fields: Iterable[str]) -> models.Model:
-    """An inline row as it was before the save, from its form's initial values (the form's instance
-    is already changed, or deleted and without its id)."""
-    model = form._meta.model
-    pk = model._meta.pk
-    values = {model._meta.get_field(n).attname: form.initial.get(n) for n in fields}
-    return model(**{pk.attname: form.initial.get(pk.name)}, **values)
+def _inline_rows_before(formset) -> list[tuple[Any, models.Model, dict[str, Any]]]:
+    """(form, the row as it was, its snapshot) of each existing row of an audited inline, from the
+    form's initial values: its instance already holds what was typed."""
+    fields = getattr(formset, "audit_fields", ())
+    if getattr(formset, "audit_kind", None) is None:
+        return []
+    rows = []
+    for form in formset.initial_forms:
+        model = form._meta.model
+        values = {model._meta.get_field(n).attname: form.initial.get(n) for n in fields}
+        was = model(**{model._meta.pk.attname: form.instance.pk}, **values)
+        rows.append((form, was, audit_snapshot(obj=was, fields=fields)))
+    return rows
 
 
 class KindFilter(admin.SimpleListFilter):

@@ -19,6 +19,7 @@ COPY webhooks webhooks
 COPY payments payments
 COPY notifications notifications
 COPY support support
+COPY audit audit
 RUN pip install .
 
 COPY manage.py ./

@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
+from audit.admin import AuditedAdmin
+from audit.models import AuditKind
 from billing.forms import AdjustBalanceForm, DepositForm, WriteOffDebtForm
 from billing.models import Balance, LedgerEntry
 from billing.money import money_display
@@ -55,7 +57,7 @@ class InDebtFilter(admin.SimpleListFilter):
 
 
 @admin.register(Balance)
-class BalanceAdmin(ReadOnlyAdmin):
+class BalanceAdmin(AuditedAdmin, ReadOnlyAdmin):
     list_display = ["customer", "amount_shown", "debt_shown", "updated_at"]
     list_filter = [InDebtFilter]
     search_fields = ["customer__email"]
@@ -64,6 +66,11 @@ class BalanceAdmin(ReadOnlyAdmin):
     fields = readonly_fields = ("customer", "amount_shown", "debt_shown", "updated_at", "ledger_link")
     change_form_template = "billing/admin/balance_change_form.html"
     change_list_template = "billing/admin/balance_change_list.html"
+    # The trail of the staff forms below: the balance and the debt before and after each.
+    audit_fields = {"amount": AuditKind.MONEY, "debt": AuditKind.MONEY}
+
+    def audit_repr(self, balance: Balance) -> str:
+        return f"balance of {balance.customer}"
 
     @admin.display(description="amount", ordering="amount")
     def amount_shown(self, balance: Balance) -> str:
@@ -102,12 +109,18 @@ class BalanceAdmin(ReadOnlyAdmin):
         form = AdjustBalanceForm(request.POST) if request.method == "POST" else AdjustBalanceForm()
         if form.is_valid():
             try:
-                entry = ledger_adjust(
-                    customer=customer,
-                    amount=form.cleaned_data["amount"],
-                    created_by=_staff(request),
+                entry = self.audited(
+                    request,
+                    [customer.pk],
+                    action="balance adjusted",
                     reason=form.cleaned_data["reason"],
-                    request_token=form.cleaned_data["request_token"],
+                    run=lambda: ledger_adjust(
+                        customer=customer,
+                        amount=form.cleaned_data["amount"],
+                        created_by=_staff(request),
+                        reason=form.cleaned_data["reason"],
+                        request_token=form.cleaned_data["request_token"],
+                    ),
                 )
             except AlreadyRecorded as already:
                 self.message_user(request, str(already), messages.WARNING)
@@ -136,12 +149,18 @@ class BalanceAdmin(ReadOnlyAdmin):
             form = DepositForm(initial={"email": request.GET.get("email", "")})
         if form.is_valid():
             try:
-                entry = ledger_deposit(
-                    customer=form.customer,
-                    amount=form.cleaned_data["amount"],
-                    created_by=_staff(request),
+                entry = self.audited(
+                    request,
+                    [form.customer.pk],
+                    action="deposit",
                     reason=form.cleaned_data["reason"],
-                    request_token=form.cleaned_data["request_token"],
+                    run=lambda: ledger_deposit(
+                        customer=form.customer,
+                        amount=form.cleaned_data["amount"],
+                        created_by=_staff(request),
+                        reason=form.cleaned_data["reason"],
+                        request_token=form.cleaned_data["request_token"],
+                    ),
                 )
             except AlreadyRecorded as already:
                 self.message_user(request, str(already), messages.WARNING)
@@ -169,11 +188,17 @@ class BalanceAdmin(ReadOnlyAdmin):
             form = WriteOffDebtForm(initial={"debt": debt})
         if form.is_valid():
             try:
-                entry = ledger_write_off_debt(
-                    customer=customer,
-                    created_by=_staff(request),
+                entry = self.audited(
+                    request,
+                    [customer.pk],
+                    action="debt written off",
                     reason=form.cleaned_data["reason"],
-                    debt_seen=form.cleaned_data["debt"],
+                    run=lambda: ledger_write_off_debt(
+                        customer=customer,
+                        created_by=_staff(request),
+                        reason=form.cleaned_data["reason"],
+                        debt_seen=form.cleaned_data["debt"],
+                    ),
                 )
             except DebtChanged as changed:
                 # Shown again with the debt as it is now: the staff member decides on what they see.

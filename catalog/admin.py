@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 
+from audit.admin import AuditedAdmin, AuditedInline
+from audit.models import AuditKind
 from catalog.forms import ManualServiceForm, MoveCategoryForm, ServiceForm, SetMarkupForm
 from catalog.models import (
     Category,
@@ -56,7 +58,8 @@ def _markup_text(markup, level: MarkupLevel) -> str:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
+    audit_fields = {"default_markup_percent": AuditKind.PRICE}
     list_display = ["name", "position", "default_markup_percent", "markup_shown", "visible", "service_count"]
     list_editable = ["position", "default_markup_percent", "visible"]
     list_filter = ["visible"]
@@ -104,10 +107,11 @@ class CategoryMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PricingSettings)
-class PricingSettingsAdmin(admin.ModelAdmin):
+class PricingSettingsAdmin(AuditedAdmin):
     """One row: the list goes straight to it (or to adding it, at the environment's value)."""
 
     fields = ["default_markup_percent"]
+    audit_fields = {"default_markup_percent": AuditKind.PRICE}
 
     def has_add_permission(self, request):
         return not PricingSettings.objects.exists() and super().has_add_permission(request)
@@ -129,10 +133,12 @@ class PricingSettingsAdmin(admin.ModelAdmin):
         )
 
 
-class CustomRateInline(admin.TabularInline):
+class CustomRateInline(AuditedInline, admin.TabularInline):
     """A customer's own price of a service; on the service (by customer) and on the customer (by service)."""
 
     model = CustomRate
+    audit_kind = AuditKind.MONEY  # what one customer pays, as their discount
+    audit_fields = ("customer", "service", "fixed_rate", "markup_percent")
     extra = 0
     fields = ["customer", "fixed_rate", "markup_percent"]
     autocomplete_fields = ["customer"]
@@ -194,8 +200,10 @@ class DroppedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AuditedAdmin):
     form = ServiceForm
+    # The trail: what sets the price, and the price (`rate`, as repricing stored it).
+    audit_fields = dict.fromkeys(("markup_percent", "fixed_rate", "provider_rate", "rate"), AuditKind.PRICE)
     list_display = [
         "id", "name", "provider", "provider_service_id", "category", "type", "cost_shown",
         "markup_percent", "markup_shown", "fixed_rate", "rate_shown", "min_quantity", "max_quantity",
@@ -344,11 +352,16 @@ class ServiceAdmin(admin.ModelAdmin):
                 self, request, queryset, action="set_markup", title="Set markup %", form=form
             )
         markup = form.cleaned_data["markup_percent"]
-        repriced = services_set_markup(
-            services=queryset,
-            markup_percent=markup,
-            clear_fixed_rate=form.cleaned_data["clear_fixed_rate"],
-            by=request.user,
+        repriced = self.audited(
+            request,
+            queryset.values_list("pk", flat=True),
+            action="markup set",
+            run=lambda: services_set_markup(
+                services=queryset,
+                markup_percent=markup,
+                clear_fixed_rate=form.cleaned_data["clear_fixed_rate"],
+                by=request.user,
+            ),
         )
         shown = "inherited" if markup is None else f"{show(markup)}%"
         self.message_user(request, f"Markup set to {shown}; {repriced} service prices changed.")
@@ -361,7 +374,14 @@ class ServiceAdmin(admin.ModelAdmin):
             return bulk_action_page(
                 self, request, queryset, action="move_to_category", title="Move to a category", form=form
             )
-        moved = services_move(services=queryset, category=form.cleaned_data["category"], by=request.user)
+        moved = self.audited(
+            request,
+            queryset.values_list("pk", flat=True),
+            action=f"moved to {form.cleaned_data['category']}",  # its markup may be the category's
+            run=lambda: services_move(
+                services=queryset, category=form.cleaned_data["category"], by=request.user
+            ),
+        )
         self.message_user(request, f"{moved} services moved to {form.cleaned_data['category']}.")
         return None
 
@@ -395,7 +415,12 @@ class ServiceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute prices of selected services", permissions=["change"])
     def reprice(self, request, queryset):
-        repriced = services_reprice(services=queryset, by=request.user)
+        repriced = self.audited(
+            request,
+            queryset.values_list("pk", flat=True),
+            action="repriced",
+            run=lambda: services_reprice(services=queryset, by=request.user),
+        )
         self.message_user(request, f"{repriced} service prices changed.")
 
     @admin.action(description="Export selected services as CSV", permissions=["view"])

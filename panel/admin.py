@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 
+from audit.admin import AuditedAdmin
+from audit.models import AuditKind
 from billing.money import money_display
 from billing.selectors import customers_with_money
 from catalog.admin import CustomRateInline
@@ -50,8 +54,15 @@ def money_links(request: HttpRequest, customer: User) -> list[tuple[str, str]]:
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     """The Customers list: each customer's money and orders at a glance, and billing's forms a click away."""
+
+    # The trail: a customer's discount, and who may do what in the admin.
+    audit_fields = {
+        "discount_percent": AuditKind.MONEY,
+        "is_active": AuditKind.PERMISSION,
+        **dict.fromkeys(STAFF_FIELDS, AuditKind.PERMISSION),
+    }
 
     ordering = ["email"]
     list_display = [
@@ -122,16 +133,14 @@ class UserAdmin(BaseUserAdmin):
         return self.inlines if obj is not None else []  # the add form has no customer to price for
 
     def save_model(self, request, obj, form, change):
-        """A changed discount goes through customers_set_discount, which records from what to what."""
+        """A changed discount goes through customers_set_discount (the trail records it: AuditedAdmin)."""
         if not (change and "discount_percent" in form.changed_data):
             super().save_model(request, obj, form, change)
             return
         discount = obj.discount_percent
         obj.discount_percent = form.initial["discount_percent"]
         super().save_model(request, obj, form, change)
-        customers_set_discount(
-            customers=User.objects.filter(pk=obj.pk), discount_percent=discount, by=request.user
-        )
+        customers_set_discount(customers=User.objects.filter(pk=obj.pk), discount_percent=discount)
         obj.discount_percent = discount
 
     @admin.action(description="Set the discount %% of selected customers", permissions=["change"])
@@ -145,14 +154,27 @@ class UserAdmin(BaseUserAdmin):
                 action="set_discount",
                 title="Set discount %",
                 form=form,
-                note=(
-                    "Each change is recorded in the customer's history: who set it, when, from what to what."
-                ),
+                note="Each change is recorded in the audit trail: who set it, when, from what to what.",
             )
         discount = form.cleaned_data["discount_percent"]
-        changed = customers_set_discount(customers=queryset, discount_percent=discount, by=request.user)
+        changed = self.audited(
+            request,
+            queryset.values_list("pk", flat=True),
+            action="discount set",
+            run=lambda: customers_set_discount(customers=queryset, discount_percent=discount),
+        )
         self.message_user(request, f"Discount set to {discount.normalize():f}% for {changed} customers.")
         return None
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdmin, BaseGroupAdmin):
+    """Django's, with a role's permissions on the trail."""
+
+    audit_fields = {"permissions": AuditKind.PERMISSION}
 
 
 @admin.register(Heartbeat)

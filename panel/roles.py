@@ -57,6 +57,7 @@ ROLES: dict[str, list[str]] = {
         "payments.view_gatewaysettings",
         "payments.change_gatewaysettings",
         *_all("payments", "bonustier"),
+        "audit.view_auditentry",  # the trail of who moved money, and of everything else staff did
     ],
     # The catalog, providers, markups and customers' prices (discount, custom rates), and the orders
     # that need an operator: attach a provider's id, send again, cancel and refund one order.

@@ -11,8 +11,6 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -94,10 +92,10 @@ def account_sign_out_everywhere(*, customer: User) -> SignedOut:
     )
 
 
-def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decimal, by: User) -> int:
+def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decimal) -> int:
     """Gives `customers` `discount_percent`; returns how many changed.
 
-    Each change leaves an admin LogEntry (the customer's history page): who, when, from what to what.
+    The admin records each change on the audit trail (audit.admin.AuditedAdmin), from what to what.
     Nothing needs repricing: the discount is applied when a price is shown or charged.
     ValidationError outside MIN_DISCOUNT..MAX_DISCOUNT.
     """
@@ -108,22 +106,6 @@ def customers_set_discount(*, customers: QuerySet[User], discount_percent: Decim
         if not changed:
             return 0
         User.objects.filter(pk__in=[user.pk for user in changed]).update(discount_percent=discount_percent)
-        content_type = ContentType.objects.get_for_model(User)
-        LogEntry.objects.bulk_create(
-            [
-                LogEntry(
-                    user=by,
-                    content_type=content_type,
-                    object_id=str(user.pk),
-                    object_repr=str(user)[:200],
-                    action_flag=CHANGE,
-                    change_message=(
-                        f"Discount changed from {show(user.discount_percent)}% to {show(discount_percent)}%."
-                    ),
-                )
-                for user in changed
-            ]
-        )
     return len(changed)
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "support",
+    "audit",
 ]
 
 MIDDLEWARE = [

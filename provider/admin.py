@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
+from audit.admin import AuditedAdmin
+from audit.models import AuditKind
 from provider.models import Provider
 from provider.services import ProviderCheck, provider_refresh_balance, provider_test_connection
 
@@ -56,8 +58,12 @@ class ProviderForm(forms.ModelForm):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditedAdmin):
     form = ProviderForm
+    # The trail: what prices its services (never the API key, a secret).
+    audit_fields = dict.fromkeys(
+        ("default_markup_percent", "currency_factor", "margin_guard"), AuditKind.PRICE
+    )
     list_display = [
         "name",
         "api_url",

@@ -1,14 +1,14 @@
 """Staff settle an order whose outcome is unknown, or a sent one polling flagged, by hand: Completed,
 Partial with what was delivered (the undelivered share refunded, rounded down) or Canceled (refunded
-in full), with a reason; once, with an event and an admin log entry naming them. Other orders are
+in full), with a reason; once, with an event and an audit trail entry naming them. Other orders are
 refused and nothing changes."""
 
 from decimal import Decimal
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from billing.audit import ledger_audit
 from billing.models import Balance, EntryKind, LedgerEntry
 from billing.money import refund_for
@@ -67,8 +67,9 @@ def test_an_unknown_order_found_completed_is_settled_with_no_refund_an_event_and
     assert balance(order.customer) == before
     event = OrderEvent.objects.get(order=order, actor=resolver)
     assert "Completed by staff" in event.message and "Delivered at the provider" in event.message
-    log = LogEntry.objects.get(object_id=str(order.pk), user=resolver)
-    assert "Delivered at the provider" in log.get_change_message()
+    log = AuditEntry.objects.get(object_type="orders.order", object_id=str(order.pk), actor=resolver)
+    assert log.reason == "Delivered at the provider"
+    assert (log.before["status"], log.after["status"]) == ("Pending", "Completed")
 
     again = client.post(settle_url(order), {"outcome": "Canceled", "reason": "double submit"})
     assert again.status_code == 200

@@ -1,12 +1,12 @@
 """The discount is set on the customer's admin page or, for many, by the "Set the discount %" action,
-which asks for the percent first and refuses one outside 0..99.99; every change leaves one admin
-LogEntry per customer saying who changed it, when, from what to what."""
+which asks for the percent first and refuses one outside 0..99.99; every change leaves one entry on
+the audit trail per customer saying who changed it, when, from what to what."""
 
 from decimal import Decimal
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
 
+from audit.models import AuditEntry, AuditKind
 from panel.models import User
 
 pytestmark = pytest.mark.django_db
@@ -14,11 +14,12 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/panel/user/"
 
 
-def _entries(customer: User) -> list[tuple[str, str]]:
+def _entries(customer: User) -> list[tuple[str, dict, dict]]:
     return [
-        (entry.user.email, entry.change_message)
-        for entry in LogEntry.objects.filter(object_id=str(customer.pk), action_flag=CHANGE)
-        if entry.change_message.startswith("Discount")
+        (entry.actor.email, entry.before, entry.after)
+        for entry in AuditEntry.objects.filter(
+            object_type="panel.user", object_id=str(customer.pk), kind=AuditKind.MONEY
+        )
     ]
 
 
@@ -39,7 +40,7 @@ def test_the_customers_page_sets_the_discount_and_records_the_change(admin_clien
     assert response.status_code == 302, response.context["adminform"].form.errors
     customer.refresh_from_db()
     assert customer.discount_percent == Decimal("12.5")
-    assert _entries(customer) == [(admin_user.email, "Discount changed from 0% to 12.5%.")]
+    assert _entries(customer) == [(admin_user.email, {"discount_percent": "0"}, {"discount_percent": "12.5"})]
 
 
 def test_the_bulk_action_asks_for_the_percent_first(admin_client, make_customer):
@@ -95,6 +96,6 @@ def test_the_bulk_action_sets_the_discount_with_one_entry_per_customer(
         Decimal("7.25"),
         Decimal("0"),
     )
-    assert _entries(first) == [(admin_user.email, "Discount changed from 0% to 7.25%.")]
-    assert _entries(second) == [(admin_user.email, "Discount changed from 5% to 7.25%.")]
+    assert _entries(first) == [(admin_user.email, {"discount_percent": "0"}, {"discount_percent": "7.25"})]
+    assert _entries(second) == [(admin_user.email, {"discount_percent": "5"}, {"discount_percent": "7.25"})]
     assert _entries(untouched) == []

@@ -57,6 +57,11 @@ ROLES: dict[str, list[str]] = {
         "payments.view_gatewaysettings",
         "payments.change_gatewaysettings",
         *_all("payments", "bonustier"),
+        # Fraud controls: freeze and unfreeze an account, keep the blocklist.
+        "panel.freeze_account",
+        "fraud.add_blockrule",
+        "fraud.delete_blockrule",
+        "fraud.view_blockrule",
     ],
     # The catalog, providers, markups and customers' prices (discount, custom rates), and the orders
     # that need an operator: attach a provider's id, send again, cancel and refund one order.

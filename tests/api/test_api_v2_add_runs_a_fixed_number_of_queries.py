@@ -2,10 +2,10 @@
 what each costs (an ORM query compiled per call cost about 1 ms of CPU; a statement, a round trip).
 
 The key (one query); the service, with its provider's currency factor and the customer's discount
-(one); the blocklist (one, fraud.services.blocklist_match); then one transaction: the (service, link) lock, the order with its event and the
-duplicate-link check (one statement), the charge: debit and ledger entry (one statement, in a
-savepoint). Here the test's own transaction makes order_place's transaction a savepoint as well;
-in production that is BEGIN and COMMIT."""
+(one); the blocklist (one, fraud.services.blocklist_match); then one transaction: the (service,
+link) lock, the order with its event and the duplicate-link check (one statement), the charge:
+debit and ledger entry (one statement, in a savepoint). Here the test's own transaction makes
+order_place's transaction a savepoint as well; in production that is BEGIN and COMMIT."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

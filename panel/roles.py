@@ -41,6 +41,7 @@ ROLES: dict[str, list[str]] = {
         "support.view_ticket",
         "support.reply_ticket",
         *_all("support", "cannedreply"),
+        "fraud.view_blockrule",
     ],
     # Balances, deposits, adjustments, write-offs, payments and their gateways and bonus tiers.
     FINANCE: [

@@ -20,6 +20,7 @@ COPY payments payments
 COPY notifications notifications
 COPY support support
 COPY audit audit
+COPY fraud fraud
 RUN pip install .
 
 COPY manage.py ./

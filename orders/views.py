@@ -39,6 +39,7 @@ from orders.selectors import (
 )
 from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.placing import order_place, order_quote, orders_place_mass
+from panel.clientip import client_address
 from provider.statuses import OrderStatus
 
 ORDERS_PER_PAGE = 25
@@ -154,7 +155,12 @@ def order_new(request: HttpRequest) -> HttpResponse:
             service_error = "That service is not available; choose another."
         else:
             try:
-                order = order_place(customer=request.user, service_id=picker.service.pk, params=form.params())
+                order = order_place(
+                    customer=request.user,
+                    service_id=picker.service.pk,
+                    params=form.params(),
+                    ip=client_address(request),
+                )
             except OrderRefused as error:
                 form.is_valid()
                 if error.field in form.fields:
@@ -196,7 +202,9 @@ def mass_order(request: HttpRequest) -> HttpResponse:
     form = MassOrderForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = orders_place_mass(customer=request.user, lines=form.cleaned_data["orders"])
+        result = orders_place_mass(
+            customer=request.user, lines=form.cleaned_data["orders"], ip=client_address(request)
+        )
         placed, failed = len(result.placed), len(result.failed)
         text = f"{placed} of {len(result.lines)} orders placed, {money_display(result.charged)} charged."
         if failed:

@@ -15,6 +15,7 @@ from audit.models import AuditKind
 from billing.money import money_display
 from billing.selectors import customers_with_money
 from catalog.admin import CustomRateInline
+from fraud.services import account_freeze, account_unfreeze
 from orders.selectors import customers_with_order_count
 from panel.admin_parts import bulk_action_page, short_time
 from panel.models import MAX_DISCOUNT, MIN_DISCOUNT, Heartbeat, User
@@ -30,6 +31,14 @@ class SetDiscountForm(forms.Form):
         min_value=MIN_DISCOUNT,
         max_value=MAX_DISCOUNT,
         help_text="Percent off every catalog price, 0 to 99.99; a custom rate wins over it.",
+    )
+
+
+class FreezeForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why: for staff, kept on the account. The customer is told only that it is frozen.",
     )
 
 
@@ -82,9 +91,11 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         ("Pricing", {"fields": ("discount_percent",)}),
         ("Permissions", {"fields": ("is_active", *STAFF_FIELDS)}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
+        ("Fraud controls", {"fields": ("frozen_at", "frozen_reason")}),
     )
+    readonly_fields = ("frozen_at", "frozen_reason")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    actions = ["set_discount"]
+    actions = ["set_discount", "freeze", "unfreeze"]
     inlines = [CustomerRateInline]
 
     def get_queryset(self, request):
@@ -165,6 +176,39 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         )
         self.message_user(request, f"Discount set to {discount.normalize():f}% for {changed} customers.")
         return None
+
+    # -- fraud controls: freeze and unfreeze (fraud.services), behind panel.freeze_account ----------
+
+    def has_freeze_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("panel.freeze_account")
+
+    @admin.action(
+        description="Freeze selected accounts (no orders, deposits or API keys)", permissions=["freeze"]
+    )
+    def freeze(self, request, queryset):
+        form = FreezeForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return bulk_action_page(
+                self,
+                request,
+                queryset,
+                action="freeze",
+                title="Freeze accounts",
+                form=form,
+                note="A frozen account places no orders, starts no deposits and its API key is refused; "
+                "a payment it already made at a gateway is still credited.",
+            )
+        reason = form.cleaned_data["reason"]
+        frozen = sum(
+            account_freeze(customer=customer, reason=reason, by=request.user) for customer in queryset
+        )
+        self.message_user(request, f"{frozen} accounts frozen.")
+        return None
+
+    @admin.action(description="Unfreeze selected accounts", permissions=["freeze"])
+    def unfreeze(self, request, queryset):
+        unfrozen = sum(account_unfreeze(customer=customer, by=request.user) for customer in queryset)
+        self.message_user(request, f"{unfrozen} accounts unfrozen.")
 
 
 admin.site.unregister(Group)

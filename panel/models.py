@@ -50,6 +50,11 @@ class User(AbstractUser):
         help_text="Percent off every catalog price, 0 to 99.99; never below cost.",
     )
 
+    # Set by fraud.services.account_freeze: no orders, no new deposits, API keys refused (a
+    # payment already made at a gateway is still credited). The reason is for staff.
+    frozen_at = models.DateTimeField("frozen at", null=True, blank=True, editable=False)
+    frozen_reason = models.CharField("reason for the freeze", max_length=500, blank=True, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -60,7 +65,11 @@ class User(AbstractUser):
         # The admin's list of accounts is the Customers list (staff are among them, flagged).
         verbose_name = "customer"
         # Who may make staff and give roles or permissions (panel.roles: only Owner has it).
-        permissions = [("manage_staff", "Can make staff and grant roles and permissions")]
+        # Who may freeze and unfreeze an account (panel.roles: Finance and Owner).
+        permissions = [
+            ("manage_staff", "Can make staff and grant roles and permissions"),
+            ("freeze_account", "Can freeze and unfreeze an account"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discount_percent__gte=0, discount_percent__lt=100),

@@ -41,6 +41,7 @@ ROLES: dict[str, list[str]] = {
         "support.view_ticket",
         "support.reply_ticket",
         *_all("support", "cannedreply"),
+        "fraud.view_blockrule",
     ],
     # Balances, deposits, adjustments, write-offs, payments and their gateways and bonus tiers.
     FINANCE: [
@@ -58,6 +59,11 @@ ROLES: dict[str, list[str]] = {
         "payments.change_gatewaysettings",
         *_all("payments", "bonustier"),
         "audit.view_auditentry",  # the trail of who moved money, and of everything else staff did
+        # Fraud controls: freeze and unfreeze an account, keep the blocklist.
+        "panel.freeze_account",
+        "fraud.add_blockrule",
+        "fraud.delete_blockrule",
+        "fraud.view_blockrule",
     ],
     # The catalog, providers, markups and customers' prices (discount, custom rates), and the orders
     # that need an operator: attach a provider's id, send again, cancel and refund one order.

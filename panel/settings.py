@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "notifications",
     "support",
     "audit",
+    "fraud",
 ]
 
 MIDDLEWARE = [
@@ -427,6 +428,9 @@ ACCOUNT_EMAIL_VERIFICATION = env.choice(
 # offers it with mandatory verification only; otherwise the e-mail carries a link.
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = ACCOUNT_EMAIL_VERIFICATION == "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A customer's first gateway payment waits for a confirmed e-mail address (fraud controls,
+# docs/security.md): on in production, off in development where verification is optional.
+DEPOSIT_REQUIRES_VERIFIED_EMAIL = env.bool("DEPOSIT_REQUIRES_VERIFIED_EMAIL", not DEBUG)
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -84,7 +84,7 @@ def _quoted(method_code: str, amount: str, methods: list[Method]) -> dict:
 def add_funds(request: HttpRequest) -> HttpResponse:
     methods = methods_offered()
     form = AddFundsForm(request.POST if request.method == "POST" else None, methods=methods)
-    refusal = None
+    refusal = refusal_link = None
     if request.method == "POST" and methods:
         code = form.typed("method")
         try:
@@ -95,15 +95,18 @@ def add_funds(request: HttpRequest) -> HttpResponse:
                 success_url=_absolute(request, "payments:back", pk=_PAYMENT_ID),
                 cancel_url=_absolute(request, "payments:canceled", pk=_PAYMENT_ID),
                 notify_url=_absolute(request, "payments:webhook", code=code),
+                ip=client_address(request),
             )
         except PaymentRefused as error:
             refusal = form.refuse(error)
+            refusal_link = (reverse(error.link[0]), error.link[1]) if error.link else None
         else:
             return redirect(payment.checkout_url)
     context = {
         "form": form,
         "methods": methods,
         "refusal": refusal,
+        "refusal_link": refusal_link,
         "funds": balance_funds(customer_id=request.user.pk),
         "tiers": list(BonusTier.objects.all()) if methods else [],
         **_quoted(form.typed("method"), form.typed("amount"), methods),

@@ -61,22 +61,30 @@ def _claim(customer_id: int, key: str, fingerprint: str) -> int | None:
 
 
 def order_place_idempotent(
-    *, customer, service_id: Any, params: Mapping[str, Any], key: str | None, strict: bool = False
+    *,
+    customer,
+    service_id: Any,
+    params: Mapping[str, Any],
+    key: str | None,
+    strict: bool = False,
+    ip: str | None = None,
 ) -> tuple[Order, bool]:
     """Place an order once for `key` (every time when the request has no key). Returns (the order,
     whether it was placed by an earlier request).
 
     Raises OrderRefused like order_place, and when `key` is malformed or was used with another
-    service or other parameters. `strict`: see order_params_parse.
+    service or other parameters. `strict`: see order_params_parse; `ip`: see order_place.
     """
     if key is None:
-        return order_place(customer=customer, service_id=service_id, params=params, strict=strict), False
+        return order_place(
+            customer=customer, service_id=service_id, params=params, strict=strict, ip=ip
+        ), False
     key = _checked(key)
     fingerprint = _fingerprint(service_id, params)
     with transaction.atomic():
         claimed = _claim(customer.pk, key, fingerprint)
         if claimed is not None:
-            order = order_place(customer=customer, service_id=service_id, params=params, strict=strict)
+            order = order_place(customer=customer, service_id=service_id, params=params, strict=strict, ip=ip)
             IdempotencyKey.objects.filter(pk=claimed).update(order=order)
             return order, False
     first = IdempotencyKey.objects.select_related("order").get(customer=customer, key=key)

@@ -91,15 +91,22 @@ def _word(raw: Mapping[str, Any], name: str, *, required: bool = True, limit: in
     return text
 
 
-def _link(raw: Mapping[str, Any]) -> str:
-    link = _text(raw, "link")
-    if link is None or len(link) > MAX_LINK_LENGTH:
+def link_clean(link: str | None) -> str:
+    """A link as orders keep it (stripped, an http(s) URL of at most MAX_LINK_LENGTH characters);
+    OrderRefused(BAD_LINK) when it is not one. The blocklist (fraud) keeps its links this way too,
+    so a rule's link and an order's compare as equal strings."""
+    link = (link or "").strip()
+    if not link or len(link) > MAX_LINK_LENGTH:
         raise OrderRefused(BAD_LINK, field="link")
     try:
         _validate_url(link)
     except ValidationError:
         raise OrderRefused(BAD_LINK, field="link") from None
     return link
+
+
+def _link(raw: Mapping[str, Any]) -> str:
+    return link_clean(_text(raw, "link"))
 
 
 def _bounded(service: Service, count: int, field: str = "quantity") -> int:

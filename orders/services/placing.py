@@ -15,6 +15,9 @@ from billing.services import InsufficientFunds, OutstandingDebt, ledger_charge
 from catalog.models import Service
 from catalog.pricing import discounted_rate
 from catalog.selectors import service_for_sale
+from fraud.models import BlockKind
+from fraud.services import BLOCKED, blocked_text, blocklist_match
+from fraud.services.freezing import ACCOUNT_FROZEN, ACCOUNT_FROZEN_CODE
 from orders.errors import (
     ACTIVE_ORDER_WITH_LINK,
     INCORRECT_SERVICE,
@@ -58,14 +61,19 @@ def order_quote(*, service: Service, rate: Decimal, params: Mapping[str, Any], s
     return Quote(parsed=parsed, charge=charge)
 
 
-def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict: bool = False) -> Order:
+def order_place(
+    *, customer, service_id: Any, params: Mapping[str, Any], strict: bool = False, ip: str | None = None
+) -> Order:
     """Place an order for `customer`: charged, saved, and queued for the provider on commit.
 
-    Raises OrderRefused (with docs/api-v2.md's texts) and changes nothing when the service,
-    a parameter, the link or the balance does not allow it.
+    Raises OrderRefused (with docs/api-v2.md's texts) and changes nothing when the account is
+    frozen, the service, a parameter, the link or the balance does not allow it, or the blocklist
+    holds the customer's e-mail, their address `ip` (panel.clientip's) or the link.
     """
     from orders.tasks import submit_order
 
+    if customer.frozen_at is not None:
+        raise OrderRefused(ACCOUNT_FROZEN, code=ACCOUNT_FROZEN_CODE)
     service = _service_for_sale(service_id, customer)
     # customer_rate's price, with the factor, discount and custom rate read with the service just now.
     rate = discounted_rate(
@@ -77,6 +85,12 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
     )
     quote = order_quote(service=service, rate=rate, params=params, strict=strict)
     parsed, charge = quote.parsed, quote.charge
+    # One query, whatever is asked (fraud.services.blocklist_match).
+    rule = blocklist_match(email=customer.email, ip=ip, link=parsed.link or None)
+    if rule is not None:
+        raise OrderRefused(
+            blocked_text(rule), code=BLOCKED, field="link" if rule.kind == BlockKind.LINK else None
+        )
 
     order = Order(
         customer=customer,
@@ -89,7 +103,7 @@ def order_place(*, customer, service_id: Any, params: Mapping[str, Any], strict:
         charge=charge,
     )
     event = OrderEvent(order=order, message=f"Placed; charged {money_display(charge)}")
-    # Round trips: the service above; then BEGIN, the link's lock, the order with its event,
+    # Round trips: the service and the blocklist above; then BEGIN, the link's lock, the order with its event,
     # the charge (in a savepoint), COMMIT. tests/perf counts them.
     # One active order per link, unless the link is empty or duplicates are allowed: the customer's
     # second is refused, as the provider would; another customer's waits for the link, since
@@ -150,7 +164,7 @@ def _mass_line_params(line: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def orders_place_mass(*, customer, lines: list[tuple[int, str]]) -> MassResult:
+def orders_place_mass(*, customer, lines: list[tuple[int, str]], ip: str | None = None) -> MassResult:
     """Places each `service_id | link | quantity` line as its own order (each its own charge and
     transaction: a refused line does not undo the others), and tells each line's outcome."""
     result = MassResult(lines=[])
@@ -163,7 +177,7 @@ def orders_place_mass(*, customer, lines: list[tuple[int, str]]) -> MassResult:
             continue
         service_id, params = parsed
         try:
-            outcome.order = order_place(customer=customer, service_id=service_id, params=params)
+            outcome.order = order_place(customer=customer, service_id=service_id, params=params, ip=ip)
         except OrderRefused as error:
             outcome.error = error.shown
     return result

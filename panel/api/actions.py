@@ -1,7 +1,8 @@
 """The API v2 actions: each reads its parameters, calls one service or query, and shapes the answer.
 
-Every function takes the authenticated customer, the request's parameters (strings) and the
-form that definitions.Action.form_for chose, and returns a JSON-ready answer. A refusal is
+Every function takes the authenticated customer, the request's parameters (strings), the
+form that definitions.Action.form_for chose and the caller's address (panel.clientip's; the
+blocklist reads it), and returns a JSON-ready answer. A refusal is
 `{"error": text}`; a malformed parameter raises parsing.Malformed. Ids travel as numbers; money
 (5 decimals), rates and counts as strings.
 """
@@ -45,7 +46,7 @@ def _selected(params: Params, form: Form) -> str:
 # -- services, add, balance ---------------------------------------------------------------------
 
 
-def services(customer: User, params: Params, form: Form) -> Answer:
+def services(customer: User, params: Params, form: Form, ip: str) -> Answer:
     # services_for selects provider and category with each service: one query for any number.
     return [
         {
@@ -65,7 +66,7 @@ def services(customer: User, params: Params, form: Form) -> Answer:
     ]
 
 
-def add(customer: User, params: Params, form: Form) -> Answer:
+def add(customer: User, params: Params, form: Form, ip: str) -> Answer:
     """Every parameter but key, action and service goes to order_place: the service's type picks."""
     order_params = {name: value for name, value in params.items() if name not in _CALL_PARAMS}
     try:
@@ -74,13 +75,14 @@ def add(customer: User, params: Params, form: Form) -> Answer:
             service_id=params.get("service"),
             params=order_params,
             key=params.get("idempotency_key"),
+            ip=ip,
         )
     except OrderRefused as refused:
         return _error(refused.message)
     return {"order": order.pk}
 
 
-def balance(customer: User, params: Params, form: Form) -> Answer:
+def balance(customer: User, params: Params, form: Form, ip: str) -> Answer:
     return {
         "balance": amount_text(balance_amount(customer_id=customer.pk)),
         "currency": settings.PANEL_CURRENCY,
@@ -108,7 +110,7 @@ def _orders_of(customer: User, ids: Iterable[int]) -> dict[int, Order]:
     return {order.pk: order for order in rows}
 
 
-def status(customer: User, params: Params, form: Form) -> Answer:
+def status(customer: User, params: Params, form: Form, ip: str) -> Answer:
     if not form.many:
         pk = id_of(_selected(params, form))
         order = _orders_of(customer, [pk]).get(pk) if pk is not None else None
@@ -144,7 +146,7 @@ def _refill_id(customer: User) -> Callable[[int], int]:
     return lambda pk: order_request_refill(customer=customer, order_id=pk).pk
 
 
-def refill(customer: User, params: Params, form: Form) -> Answer:
+def refill(customer: User, params: Params, form: Form, ip: str) -> Answer:
     if not form.many:
         ((_, result),) = _each([_selected(params, form)], _refill_id(customer), INCORRECT_ORDER)
         return result if isinstance(result, dict) else {"refill": result}
@@ -152,7 +154,7 @@ def refill(customer: User, params: Params, form: Form) -> Answer:
     return [{"order": id_or_text(entry), "refill": result} for entry, result in results]
 
 
-def refill_status(customer: User, params: Params, form: Form) -> Answer:
+def refill_status(customer: User, params: Params, form: Form, ip: str) -> Answer:
     if not form.many:
         pk = id_of(_selected(params, form))
         try:
@@ -172,7 +174,7 @@ def refill_status(customer: User, params: Params, form: Form) -> Answer:
     ]
 
 
-def cancel(customer: User, params: Params, form: Form) -> Answer:
+def cancel(customer: User, params: Params, form: Form, ip: str) -> Answer:
     def request(pk: int) -> int:
         order_request_cancel(customer=customer, order_id=pk)
         return 1
@@ -181,7 +183,7 @@ def cancel(customer: User, params: Params, form: Form) -> Answer:
     return [{"order": id_or_text(entry), "cancel": result} for entry, result in results]
 
 
-HANDLERS: dict[str, Callable[[User, Params, Form], Answer]] = {
+HANDLERS: dict[str, Callable[[User, Params, Form, str], Answer]] = {
     "services": services,
     "add": add,
     "status": status,

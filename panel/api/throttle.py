@@ -58,11 +58,20 @@ def bad_key_from(address: str) -> None:
 
 class KeyRefused(Exception):
     """A call's key was refused: `retry_after` seconds while its address is blocked for trying
-    bad keys, None when the key itself is wrong (and now counts against the address)."""
+    bad keys, None when the key itself is wrong (and now counts against the address) or, with
+    `frozen`, when it is right but its owner's account is frozen (fraud.services.account_freeze)."""
 
-    def __init__(self, retry_after: int | None) -> None:
-        super().__init__("blocked address" if retry_after is not None else "invalid API key")
+    def __init__(self, retry_after: int | None, *, frozen: bool = False) -> None:
+        reason = (
+            "blocked address"
+            if retry_after is not None
+            else "frozen account"
+            if frozen
+            else "invalid API key"
+        )
+        super().__init__(reason)
         self.retry_after = retry_after
+        self.frozen = frozen
 
 
 def key_owner(request: HttpRequest, raw: str, *, api: str) -> User:
@@ -79,6 +88,10 @@ def key_owner(request: HttpRequest, raw: str, *, api: str) -> User:
         bad_key_from(address)
         log.info("%s: invalid API key from %s", api, address)
         raise KeyRefused(None)
+    # The user row came with the key (cached or not): no query. A right key is no bad guess.
+    if customer.frozen_at is not None:
+        log.info("%s: customer %s is frozen; key refused", api, customer.pk)
+        raise KeyRefused(None, frozen=True)
     return customer
 
 

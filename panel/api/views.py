@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
+from fraud.services import ACCOUNT_FROZEN
 from panel.api import logs, throttle
 from panel.api.actions import HANDLERS
 from panel.api.definitions import ACTIONS, INCORRECT_REQUEST, INVALID_API_KEY, TOO_MANY_REQUESTS
@@ -58,7 +59,7 @@ def api_v2(request: HttpRequest) -> JsonResponse:
     except throttle.KeyRefused as refused:
         if refused.retry_after is not None:
             return _answer({"error": TOO_MANY_REQUESTS}, retry_after=refused.retry_after)
-        return _answer({"error": INVALID_API_KEY})
+        return _answer({"error": ACCOUNT_FROZEN if refused.frozen else INVALID_API_KEY})
     retry_after = throttle.over_limit(customer.pk, api="api v2")
     if retry_after is not None:
         return _answer({"error": TOO_MANY_REQUESTS}, retry_after=retry_after)
@@ -70,7 +71,7 @@ def api_v2(request: HttpRequest) -> JsonResponse:
         log.info("api v2: customer %s: incorrect request: action %.40r", customer.pk, name)
         return _answer({"error": INCORRECT_REQUEST})
     try:
-        answer = HANDLERS[action.name](customer, params, form)
+        answer = HANDLERS[action.name](customer, params, form, throttle.address_of(request))
     except Malformed as why:
         answer = {"error": INCORRECT_REQUEST}
         log.info("api v2: customer %s %s: incorrect request: %s", customer.pk, action.name, why)

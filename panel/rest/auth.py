@@ -12,10 +12,11 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from fraud.services.freezing import ACCOUNT_FROZEN, ACCOUNT_FROZEN_CODE
 from panel.api import throttle
 from panel.api.definitions import INVALID_API_KEY
 from panel.models import User
@@ -43,6 +44,8 @@ class ApiKeyAuthentication(BaseAuthentication):
         except throttle.KeyRefused as refused:
             if refused.retry_after is not None:
                 raise Throttled(wait=refused.retry_after) from None
+            if refused.frozen:
+                raise PermissionDenied(ACCOUNT_FROZEN, code=ACCOUNT_FROZEN_CODE) from None
             raise AuthenticationFailed(INVALID_API_KEY, code="invalid_api_key") from None
         return customer, None
 

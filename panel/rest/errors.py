@@ -16,6 +16,8 @@
   its API v2 text: `order_not_found`, `refill_not_found`, and `incorrect_service` for a service
   that cannot be bought (as when ordering it, where it is a 400); `payment_not_found` (API v2 has
   no payments); `not_found` for a path;
+- 403 `blocked`: the blocklist holds the customer's e-mail, address or the link;
+  `account_frozen`: staff froze the account (its key is refused);
 - 409 the state of the order or its service does not allow it (`cancel_disabled`,
   `active_order_with_link`, `refill_under_way`...);
 - 413 `body_too_large`, 415 `unsupported_media_type`;
@@ -36,6 +38,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from fraud.services.blocklist import BLOCKED
+from fraud.services.freezing import ACCOUNT_FROZEN_CODE
 from orders import errors
 from orders.errors import OrderRefused
 from panel.rest.parsers import BodyTooLarge
@@ -80,6 +84,9 @@ REFUSAL_STATUS: dict[str, int] = {
         )
     },
     errors.CODES[errors.IDEMPOTENCY_KEY_REUSED]: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    # Fraud controls: the request is right, the panel will not take it from this customer.
+    BLOCKED: status.HTTP_403_FORBIDDEN,
+    ACCOUNT_FROZEN_CODE: status.HTTP_403_FORBIDDEN,
 }
 
 

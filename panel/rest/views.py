@@ -35,6 +35,7 @@ from orders.selectors import orders_in_status, refills_of
 from orders.services.cancels_refills import order_request_cancel, order_request_refill
 from orders.services.idempotency import MAX_KEY_LENGTH, order_place_idempotent
 from panel.api.parsing import id_of
+from panel.clientip import client_address
 from panel.rest.errors import IDEMPOTENCY_HEADER, error_body, error_responses
 from panel.rest.serializers import (
     BalanceSerializer,
@@ -208,6 +209,7 @@ class OrderViewSet(OwnObjects, mixins.ListModelMixin, mixins.RetrieveModelMixin,
             params=params,
             key=request.headers.get(IDEMPOTENCY_HEADER),
             strict=True,
+            ip=client_address(request),
         )
         headers = {REPLAYED_HEADER: "true"} if replayed else {}
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED, headers=headers)

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
+from billing.models import EntryKind
 from billing.money import AMOUNT_QUANTUM, ZERO, parse_amount
+from billing.selectors import ledger_entries
+from fraud.services import ACCOUNT_FROZEN, blocked_text, blocklist_match
 from payments.gateways import gateway_for, gateways
 from payments.gateways.base import Gateway, GatewayError
 from payments.models import BonusTier, GatewaySettings, Payment, PaymentState
@@ -25,13 +29,23 @@ GATEWAY_FAILED = (
 )
 
 
-class PaymentRefused(Exception):
-    """A payment that cannot be started, with a message fit to show the customer; nothing was made."""
+EMAIL_NOT_VERIFIED = (
+    "Confirm your e-mail address before your first deposit: open the link or type the code we sent you."
+)
+RESEND_VERIFICATION = "Send the confirmation e-mail again"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+
+class PaymentRefused(Exception):
+    """A payment that cannot be started, with a message fit to show the customer; nothing was made.
+    `link` is (a URL name, its text): where the customer can do what the message asks."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, link: tuple[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.link = link
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,28 @@ def _quote(method: Method, amount: Decimal | str) -> Quote:
     )
 
 
+def _customer_may_deposit(customer: User, *, ip: str | None) -> None:
+    """PaymentRefused when fraud controls refuse `customer` a new payment."""
+    if customer.frozen_at is not None:
+        raise PaymentRefused(ACCOUNT_FROZEN)
+    rule = blocklist_match(email=customer.email, ip=ip)
+    if rule is not None:
+        raise PaymentRefused(blocked_text(rule))
+    # Only the first deposit waits: a customer who already deposited has shown who they are.
+    if (
+        settings.DEPOSIT_REQUIRES_VERIFIED_EMAIL
+        and not _verified(customer)
+        and not ledger_entries(customer_id=customer.pk, kind=EntryKind.DEPOSIT).exists()
+    ):
+        raise PaymentRefused(EMAIL_NOT_VERIFIED, link=("account_email", RESEND_VERIFICATION))
+
+
+def _verified(customer: User) -> bool:
+    return EmailAddress.objects.filter(
+        user_id=customer.pk, email__iexact=customer.email, verified=True
+    ).exists()
+
+
 def payment_create(
     *,
     customer: User,
@@ -139,14 +175,18 @@ def payment_create(
     success_url: str,
     cancel_url: str,
     notify_url: str,
+    ip: str | None = None,
 ) -> Payment:
     """A payment of `amount` (quoted as payment_quote does) made at the gateway; the customer's
     browser goes to its `checkout_url`. The URLs may contain "{payment}", replaced by its id.
 
     The Payment row is written first and committed, so that the gateway's id is known to belong to
     it; the gateway is called outside any transaction (a slow gateway holds no lock). A gateway that
-    refuses marks the payment failed and raises PaymentRefused.
+    refuses marks the payment failed and raises PaymentRefused. So does, before anything is made, a
+    frozen account, a blocked e-mail or address `ip` (panel.clientip's), and, with
+    settings.DEPOSIT_REQUIRES_VERIFIED_EMAIL, a first deposit from an unconfirmed e-mail address.
     """
+    _customer_may_deposit(customer, ip=ip)
     gateway, method = _offered(gateway_code)
     quote = _quote(method, amount)
     payment = Payment.objects.create(

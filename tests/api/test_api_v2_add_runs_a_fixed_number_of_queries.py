@@ -2,10 +2,10 @@
 what each costs (an ORM query compiled per call cost about 1 ms of CPU; a statement, a round trip).
 
 The key (one query); the service, with its provider's currency factor and the customer's discount
-(one); then one transaction: the (service, link) lock, the order with its event and the
-duplicate-link check (one statement), the charge: debit and ledger entry (one statement, in a
-savepoint). Here the test's own transaction makes order_place's transaction a savepoint as well;
-in production that is BEGIN and COMMIT."""
+(one); the blocklist (one, fraud.services.blocklist_match); then one transaction: the (service,
+link) lock, the order with its event and the duplicate-link check (one statement), the charge:
+debit and ledger entry (one statement, in a savepoint). Here the test's own transaction makes
+order_place's transaction a savepoint as well; in production that is BEGIN and COMMIT."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +27,7 @@ def test_add_runs_the_key_the_service_the_lock_the_order_and_the_charge(
     assert statements == [
         "SELECT",  # the key and its customer
         "SELECT",  # the service, its provider's currency factor, the customer's discount
+        "SELECT",  # the blocklist: the customer's e-mail and domain, the caller's address, the link
         "SAVEPOINT",  # order_place's transaction (BEGIN in production)
         "SELECT",  # pg_advisory_xact_lock on (service, link)
         "WITH",  # the order, its first event, unless the link has an active order

@@ -48,6 +48,14 @@ def test_only_owner_may_manage_staff():
     assert "panel.manage_staff" in _names(Group.objects.get(name=OWNER))
 
 
+def test_only_finance_and_owner_may_freeze_accounts_and_keep_the_blocklist():
+    fraud = {"panel.freeze_account", "fraud.add_blockrule", "fraud.delete_blockrule"}
+    for role in (SUPPORT, OPERATOR):
+        assert not fraud & _names(Group.objects.get(name=role)), role
+    for role in (FINANCE, OWNER):
+        assert fraud <= _names(Group.objects.get(name=role)), role
+
+
 def test_a_declared_permission_a_group_lost_comes_back_and_an_added_one_stays():
     finance = Group.objects.get(name=FINANCE)
     deposit = Permission.objects.get(codename="deposit_funds")

@@ -4,6 +4,8 @@ one without would fall to the generic 400), and every error, whatever raised it,
 
 import pytest
 
+from fraud.services.blocklist import BLOCKED
+from fraud.services.freezing import ACCOUNT_FROZEN_CODE
 from orders import errors
 from orders.errors import OrderRefused
 from panel.rest.errors import REFUSAL_STATUS
@@ -31,6 +33,8 @@ def test_every_refusal_has_a_code_of_its_own_with_a_client_error_status():
     assert len(set(codes)) == len(codes) - 1
     # Codes raised with a text of their own (the quantity's bounds, the debt's amount).
     own_text = {errors.QUANTITY_BELOW_MINIMUM, errors.QUANTITY_ABOVE_MAXIMUM, errors.OUTSTANDING_DEBT}
+    # Fraud controls' refusals (fraud.services): the blocklist's text names the kind of rule.
+    own_text |= {BLOCKED, ACCOUNT_FROZEN_CODE}
     # Each code has its own line (no default): a new refusal without one fails here.
     assert set(REFUSAL_STATUS) == set(codes) | own_text and errors.REFUSED not in REFUSAL_STATUS
     assert all(400 <= REFUSAL_STATUS[code] < 500 for code in REFUSAL_STATUS)

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from billing.money import AMOUNT_QUANTUM, MAX_AMOUNT
@@ -165,8 +166,11 @@ def _settlement(
     waits for a readable answer, and an admin is told if none comes."""
     if isinstance(answer, ProviderRefused) or answer.status is None:
         return None
-    # What the provider billed before any refund: its charge on an earlier poll, else the cost.
-    billed_first = order.cost if order.cost is not None else order.service_cost * factor  # type: ignore[attr-defined]
+    # What the provider billed before any refund: its charge on an earlier poll, never less than the
+    # service's cost. A final order may be answered with an earlier status again, after its refund
+    # (the chaos run's contradictions): on a first readable answer that charge is not the whole.
+    listed = order.service_cost * factor  # type: ignore[attr-defined]
+    billed_first = listed if order.cost is None else max(order.cost, listed)
     return order_settlement(
         order=order,
         service_type=ServiceType(order.service_type),  # type: ignore[attr-defined]
@@ -199,7 +203,11 @@ def orders_apply_statuses(
         orders = list(
             Order.objects.select_for_update(of=("self",))
             .filter(pk__in=list(answers))
-            .annotate(service_type=F("service__type"), service_cost=F("service__provider_rate"))
+            .annotate(
+                service_type=F("service__type"),
+                # The cost of the service that took the order: its backup's after a failover.
+                service_cost=Coalesce("served_by__provider_rate", "service__provider_rate"),
+            )
             .order_by("pk")
         )
         events: list[OrderEvent] = []

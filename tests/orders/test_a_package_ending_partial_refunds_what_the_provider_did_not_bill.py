@@ -78,13 +78,29 @@ def test_a_stale_answer_showing_a_lower_charge_does_not_shrink_the_first(package
     """A provider refunds only with a final status: a non-final answer with a lower charge is an
     earlier status read again after the refund (the chaos run's contradictions), not the whole."""
     order = package_order()
-    under_way = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", Decimal("2.00000"), 0, 1, "USD")
-    stale = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", Decimal("0.50000"), 0, 1, "USD")
-    partial = OrderStatusResult(OrderStatus.PARTIAL, "Partial", Decimal("0.50000"), 0, 1, "USD")
+    whole = order.service.provider_rate
+    under_way = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", whole, 0, 1, "USD")
+    stale = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", whole / 4, 0, 1, "USD")
+    partial = OrderStatusResult(OrderStatus.PARTIAL, "Partial", whole / 4, 0, 1, "USD")
     for answer in (under_way, stale, partial):
         orders_apply_statuses(answers={order.pk: answer})
 
     order.refresh_from_db()
-    assert order.cost == Decimal("0.50000")  # what it billed us in the end
+    assert order.cost == (whole / 4).quantize(Decimal("0.00001"))  # what it billed us in the end
+    expected = (order.charge * Decimal("0.75")).quantize(Decimal("0.00001"), rounding=ROUND_DOWN)
+    assert (order.status, order.refunded) == (OrderStatus.PARTIAL, expected)
+
+
+def test_a_stale_first_answer_after_the_refund_does_not_make_the_whole_smaller(package_order):
+    """The first readable answer may already be an earlier status read again after the refund: the
+    whole is then never below the service's cost (what the provider lists one package at)."""
+    order = package_order()
+    listed = order.service.provider_rate
+    stale = OrderStatusResult(OrderStatus.IN_PROGRESS, "In progress", listed / 4, 0, 1, "USD")
+    partial = OrderStatusResult(OrderStatus.PARTIAL, "Partial", listed / 4, 0, 1, "USD")
+    for answer in (stale, partial):
+        orders_apply_statuses(answers={order.pk: answer})
+
+    order.refresh_from_db()
     expected = (order.charge * Decimal("0.75")).quantize(Decimal("0.00001"), rounding=ROUND_DOWN)
     assert (order.status, order.refunded) == (OrderStatus.PARTIAL, expected)

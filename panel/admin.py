@@ -70,6 +70,9 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     audit_fields = {
         "discount_percent": AuditKind.MONEY,
         "is_active": AuditKind.PERMISSION,
+        # A freeze takes away what the account may do: orders, deposits, its API keys.
+        "frozen_at": AuditKind.PERMISSION,
+        "frozen_reason": AuditKind.PERMISSION,
         **dict.fromkeys(STAFF_FIELDS, AuditKind.PERMISSION),
     }
 
@@ -199,15 +202,26 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
                 "a payment it already made at a gateway is still credited.",
             )
         reason = form.cleaned_data["reason"]
-        frozen = sum(
-            account_freeze(customer=customer, reason=reason, by=request.user) for customer in queryset
+        frozen = self.audited(
+            request,
+            queryset.values_list("pk", flat=True),
+            action="frozen",
+            reason=reason,
+            run=lambda: sum(
+                account_freeze(customer=customer, reason=reason, by=request.user) for customer in queryset
+            ),
         )
         self.message_user(request, f"{frozen} accounts frozen.")
         return None
 
     @admin.action(description="Unfreeze selected accounts", permissions=["freeze"])
     def unfreeze(self, request, queryset):
-        unfrozen = sum(account_unfreeze(customer=customer, by=request.user) for customer in queryset)
+        unfrozen = self.audited(
+            request,
+            queryset.values_list("pk", flat=True),
+            action="unfrozen",
+            run=lambda: sum(account_unfreeze(customer=customer, by=request.user) for customer in queryset),
+        )
         self.message_user(request, f"{unfrozen} accounts unfrozen.")
 
 

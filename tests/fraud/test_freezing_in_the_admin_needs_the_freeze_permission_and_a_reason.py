@@ -4,6 +4,7 @@ and Operator the actions are not offered and a forged post changes nothing."""
 
 import pytest
 
+from audit.models import AuditEntry, AuditKind
 from fraud.services import account_freeze
 from panel.models import User
 from panel.roles import FINANCE, OPERATOR, OWNER, SUPPORT
@@ -44,6 +45,15 @@ def test_finance_and_owner_freeze_with_a_reason_and_unfreeze(
 
     client.post(CHANGELIST, {"action": "unfreeze", "_selected_action": [customer.pk]})
     assert not _frozen(customer)
+
+    # Both are on the audit trail, with the reason, as a change of what the account may do.
+    trail = AuditEntry.objects.filter(object_id=str(customer.pk), kind=AuditKind.PERMISSION).order_by("id")
+    assert [
+        (e.action, e.reason, e.before.get("frozen_reason"), e.after.get("frozen_reason")) for e in trail
+    ] == [
+        ("frozen", "chargebacks", "", "chargebacks"),
+        ("unfrozen", "", "chargebacks", ""),
+    ]
 
 
 @pytest.mark.parametrize("role", [SUPPORT, OPERATOR])

@@ -64,8 +64,11 @@ def report() -> tuple[bool, dict]:
     database = check_database()
     broker = check_broker()
     heartbeat, age = check_heartbeat() if database.ok else (Check(False, "database down"), None)
+    checks = {"database": database, "broker": broker, "heartbeat": heartbeat}
     body = {
         "status": "ok" if database.ok and broker.ok and heartbeat.ok else "error",
+        # What is down, by name, for a monitor to alert on without reading the details.
+        "down": [name for name, check in checks.items() if not check.ok],
         "database": database.detail,
         "broker": broker.detail,
         "heartbeat": heartbeat.detail,

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
+    # Outermost but for the request id: any layer's database or Redis error becomes a clear 503.
+    "panel.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +95,9 @@ MIDDLEWARE = [
 # nothing to do there but cost CPU on every call.
 API_MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
+    "panel.outage.DatabaseOutageMiddleware",
+    # Outermost but for the request id: any layer's database or Redis error becomes a clear 503.
+    "panel.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "panel.csp.ContentSecurityPolicyMiddleware",
@@ -160,9 +165,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.redis_url("REDIS_URL", None)
 BROKER_DIR = Path(env.str("PANEL_BROKER_DIR", str(DATA_DIR / "broker")))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short socket timeouts: while Redis restarts, a request fails in seconds (a 503, panel.outage)
+    # instead of hanging a web thread; a connection idle past health_check_interval is pinged
+    # before use, so one Redis dropped is replaced rather than failing the next call.
+    _REDIS_SOCKETS = {"socket_connect_timeout": 3, "socket_timeout": 5, "health_check_interval": 15}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_REDIS_SOCKETS, "retry_on_timeout": True},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600, **_REDIS_SOCKETS}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -198,6 +213,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker or beat that loses the broker (Redis restarting) reconnects forever, waiting 1 s more
+# each time up to 10 s between tries: none has to be restarted by hand (tests/infra/).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# A task published while the broker is away (an order's, on commit) is tried for about 3 s, then
+# given up: the order stays queued in the database and the sweeper queues it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TIMEZONE = "UTC"
 # Two queues by how soon a task must start (issue #25): a new order never waits behind a poll
 # round or a webhook run. `make run` and docker-compose.yml give each its own worker; a worker

@@ -75,7 +75,7 @@ def order_resend(*, order_id: int, actor) -> Order:
         OrderEvent.objects.create(
             order_id=order_id, actor=actor, message="Re-sent by staff after confirmation"
         )
-        transaction.on_commit(lambda: submit_order.delay(order_id))
+        transaction.on_commit(lambda: submit_order.delay(order_id), robust=True)  # as in placing
     return Order.objects.get(pk=order_id)
 
 

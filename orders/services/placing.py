@@ -125,7 +125,9 @@ def order_place(
         except InsufficientFunds:
             raise OrderRefused(NOT_ENOUGH_FUNDS) from None
         if order.submission == Submission.QUEUED:  # a waiting one is queued when its link is free
-            transaction.on_commit(lambda: submit_order.delay(order.pk))
+            # robust: the order is committed and charged; a broker that is down (Redis
+            # restarting) must not turn its answer into an error. The sweeper queues it again.
+            transaction.on_commit(lambda: submit_order.delay(order.pk), robust=True)
     return order
 
 

@@ -95,7 +95,6 @@ MIDDLEWARE = [
 # nothing to do there but cost CPU on every call.
 API_MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
-    "panel.outage.DatabaseOutageMiddleware",
     # Outermost but for the request id: any layer's database or Redis error becomes a clear 503.
     "panel.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
